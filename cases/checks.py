@@ -14,12 +14,19 @@ import numpy as np
 from cases.errors import CaseError
 from cases.schema import Case
 
+_ONBEKEND = {
+    "gebied": "onbekend gebied",
+    "product": "onbekend product",
+    "aanbieder": "onbekende aanbieder",
+    "partner": "onbekende partner",
+}
+
 
 def _known(bron: str, where: str, value: str | None, known: Iterable[str], kind: str) -> None:
     known = list(known)
     if value is not None and value not in known:
         raise CaseError(
-            bron, where, f"onbekende {kind} {value!r}; bekend zijn: {', '.join(known) or '(geen)'}"
+            bron, where, f"{_ONBEKEND[kind]} {value!r}; bekend zijn: {', '.join(known) or '(geen)'}"
         )
 
 
