@@ -9,6 +9,8 @@ are conditional on the chosen gebieden (marked ``duals_bron="milp_vast"``).
 
 from __future__ import annotations
 
+import os
+import sys
 import time
 from dataclasses import dataclass
 from enum import Enum
@@ -130,9 +132,31 @@ def compileer(m: pyo.ConcreteModel) -> Matrix:
     )
 
 
+_banner_gezien = False
+
+
+def _highs_zonder_banner() -> highspy.Highs:
+    """A Highs instance; the first one per process prints a banner on C-level stdout,
+    which would corrupt ``--json`` output, so fd 1 points at stderr meanwhile."""
+    global _banner_gezien
+    if _banner_gezien:
+        return highspy.Highs()
+    sys.stdout.flush()
+    bewaard = os.dup(1)
+    try:
+        os.dup2(2, 1)
+        h = highspy.Highs()
+    finally:
+        sys.stdout.flush()
+        os.dup2(bewaard, 1)
+        os.close(bewaard)
+    _banner_gezien = True
+    return h
+
+
 def nieuwe_highs(opties: SolverOpties, tijdslimiet: float) -> highspy.Highs:
     """A silent Highs instance with the time limit and options set."""
-    h = highspy.Highs()
+    h = _highs_zonder_banner()
     h.setOptionValue("output_flag", bool(opties.log))
     h.setOptionValue("time_limit", float(tijdslimiet))
     h.setOptionValue("mip_rel_gap", float(opties.mip_gap))

@@ -103,9 +103,9 @@ class Allocatie:
         sp: dict[str, Any] = {"plafond": None, "capaciteit": {}, "dekking": {}}
         for (familie, sleutel), waarde in self.schaduwprijzen.items():
             if familie == "plafond":
-                sp["plafond"] = float(waarde)
+                sp["plafond"] = float(waarde) + 0.0  # no -0.0
             else:
-                sp.setdefault(familie, {})[sleutel] = float(waarde)
+                sp.setdefault(familie, {})[sleutel] = float(waarde) + 0.0
         rijen = self.allocatie.reset_index()
         return {
             "case": self.case,
