@@ -1,0 +1,268 @@
+"""The immutable result of an allocation, extracted from a raw solution."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .highs import Matrix, Oplossing, Status
+from .model import Doel, ModelIndex
+from .probleem import AllocationProblem
+
+__all__ = ["Allocatie", "Tijden", "extraheer", "BINDEND_FAMILIES"]
+
+#: families listed in ``bindend``; reeel_tarief and the binary couplings are binding
+#: almost everywhere in a kosten optimum and would drown the list
+BINDEND_FAMILIES = (
+    "plafond",
+    "capaciteit",
+    "dekking",
+    "minimum_bedrag",
+    "transitie_min",
+    "transitie_max",
+    "max_gebieden",
+    "min_aanbieders",
+    "max_aanbieders",
+)
+_TOLERANTIE = 1e-6
+
+
+@dataclass(frozen=True)
+class Tijden:
+    """Wall-clock seconds of each step."""
+
+    bouw: float
+    compileer: float
+    oplos: float
+    extractie: float
+
+    @property
+    def totaal(self) -> float:
+        """Sum of the steps, seconds."""
+        return self.bouw + self.compileer + self.oplos + self.extractie
+
+
+@dataclass(frozen=True, eq=False)
+class Allocatie:
+    """An optimal allocation.
+
+    Attributes
+    ----------
+    case : str
+    doel : Doel
+    status : Status
+    doelwaarde : float
+        Objective value, euro.
+    plafond, overige_uitgaven : float
+        Plafond A and expected overige uitgaven C, euro.
+    allocatie : DataFrame
+        Index (gebied, aanbieder, product); columns bedrag (euro), volume
+        (eenheden), tarief (reëel tarief, euro per eenheid). Rows with volume and bedrag
+        both zero are left out.
+    per_aanbieder, per_gebied : Series
+        Total bedrag, euro.
+    tekort : Series
+        Uncovered demand per (gebied, product), eenheden (doel dekking; else zeros).
+    schaduwprijzen : Series
+        Index (familie, sleutel): change of the doelwaarde per unit increase of the
+        constraint's bound (euro per euro, or euro per eenheid). Sleutel: "GEBIED/PRODUCT"
+        for dekking, "AANBIEDER/PRODUCT" for capaciteit, "AANBIEDER" for transitie_*.
+    bindend : tuple of str
+        Constraints at their bound, e.g. ``"plafond"``, ``"capaciteit[a1/BGI]"``.
+    duals_bron : str
+        "lp", "milp_vast" (duals of the LP with the binaries fixed) or "geen".
+    tijden : Tijden
+    """
+
+    case: str
+    doel: Doel
+    status: Status
+    doelwaarde: float
+    plafond: float
+    overige_uitgaven: float
+    allocatie: pd.DataFrame
+    per_aanbieder: pd.Series
+    per_gebied: pd.Series
+    tekort: pd.Series
+    schaduwprijzen: pd.Series
+    bindend: tuple[str, ...]
+    duals_bron: str
+    tijden: Tijden
+
+    @property
+    def totaal(self) -> float:
+        """Sum of all allocated bedragen, euro (overige uitgaven not included)."""
+        return float(self.allocatie["bedrag"].sum())
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``plafond optimize --json`` document of DESIGN.md (plus a few keys)."""
+        sp: dict[str, Any] = {"plafond": None, "capaciteit": {}, "dekking": {}}
+        for (familie, sleutel), waarde in self.schaduwprijzen.items():
+            if familie == "plafond":
+                sp["plafond"] = float(waarde) + 0.0  # no -0.0
+            else:
+                sp.setdefault(familie, {})[sleutel] = float(waarde) + 0.0
+        rijen = self.allocatie.reset_index()
+        return {
+            "case": self.case,
+            "status": self.status.value,
+            "doel": self.doel.value,
+            "doelwaarde": float(self.doelwaarde),
+            "totaal": self.totaal,
+            "plafond": float(self.plafond),
+            "overige_uitgaven": float(self.overige_uitgaven),
+            "allocatie": [
+                {
+                    "gebied": str(r.gebied),
+                    "aanbieder": str(r.aanbieder),
+                    "product": str(r.product),
+                    "bedrag": float(r.bedrag),
+                    "volume": float(r.volume),
+                    "tarief": float(r.tarief),
+                }
+                for r in rijen.itertuples(index=False)
+            ],
+            "per_aanbieder": {str(k): float(v) for k, v in self.per_aanbieder.items()},
+            "per_gebied": {str(k): float(v) for k, v in self.per_gebied.items()},
+            "tekort": {f"{g}/{p}": float(v) for (g, p), v in self.tekort.items() if v > 0},
+            "schaduwprijzen": sp,
+            "duals_bron": self.duals_bron,
+            "bindend": list(self.bindend),
+            "tijden": {
+                "bouw": self.tijden.bouw,
+                "compileer": self.tijden.compileer,
+                "oplos": self.tijden.oplos,
+                "extractie": self.tijden.extractie,
+                "totaal": self.tijden.totaal,
+            },
+        }
+
+
+def sleutels(pr: AllocationProblem, familie: str, index: np.ndarray) -> list[str]:
+    """Domain keys of rows ``index`` of a family, e.g. "maastricht/BGI"."""
+    g, a, p = (np.asarray(x, dtype=object) for x in (pr.gebieden, pr.aanbieders, pr.producten))
+    n_p = len(p)
+    if familie in ("dekking",):
+        return [f"{x}/{y}" for x, y in zip(g[index // n_p], p[index % n_p], strict=True)]
+    if familie == "capaciteit":
+        return [f"{x}/{y}" for x, y in zip(a[index // n_p], p[index % n_p], strict=True)]
+    if familie in ("reeel_tarief", "koppeling"):
+        k = index
+        return [
+            f"{x}/{y}/{z}"
+            for x, y, z in zip(
+                g[pr.combo_gebied[k]], a[pr.combo_aanbieder[k]], p[pr.combo_product[k]], strict=True
+            )
+        ]
+    if familie in ("transitie_min", "transitie_max", "max_gebieden"):
+        return [str(x) for x in a[index]]
+    if familie in ("min_aanbieders", "max_aanbieders", "verdeling"):
+        return [str(x) for x in g[index]]
+    if familie == "minimum_bedrag":
+        return [str(pr.aanbieders[pr.minimum_bedrag[i].aanbieder]) for i in index.tolist()]
+    if familie == "plafond":
+        return [""] * len(index)
+    return [str(i) for i in index.tolist()]
+
+
+def extraheer(
+    pr: AllocationProblem,
+    doel: Doel,
+    index: ModelIndex,
+    kolommen: dict[str, np.ndarray],
+    matrix: Matrix,
+    opl: Oplossing,
+    tijden: tuple[float, float, float],
+) -> Allocatie:
+    """Turn a raw solution into an :class:`Allocatie`.
+
+    ``kolommen`` holds the column positions of the variables volume, bedrag (and
+    tekort) in model order; -1 where the compiler dropped an unused column (value 0).
+    """
+    begin = time.perf_counter()
+    x = np.append(opl.x, 0.0)  # position -1 reads 0
+    volume, bedrag = x[kolommen["volume"]], x[kolommen["bedrag"]]
+    tekort = x[kolommen["tekort"]] if "tekort" in kolommen else None
+    names = ["gebied", "aanbieder", "product"]
+    mi = pd.MultiIndex.from_arrays(
+        [
+            np.asarray(pr.gebieden, dtype=object)[pr.combo_gebied],
+            np.asarray(pr.aanbieders, dtype=object)[pr.combo_aanbieder],
+            np.asarray(pr.producten, dtype=object)[pr.combo_product],
+        ],
+        names=names,
+    )
+    tabel = pd.DataFrame({"bedrag": bedrag, "volume": volume, "tarief": pr.tarief}, index=mi)
+    tabel = tabel[(tabel["bedrag"] > _TOLERANTIE) | (tabel["volume"] > _TOLERANTIE)]
+    per_aanbieder = tabel.groupby(level="aanbieder", sort=False)["bedrag"].sum()
+    per_gebied = tabel.groupby(level="gebied", sort=False)["bedrag"].sum()
+    tekort_gp = np.zeros(len(pr.gebieden) * len(pr.producten))
+    if tekort is not None:
+        tekort_gp[index.rijen["dekking"]] = tekort
+    tekort_s = pd.Series(
+        tekort_gp,
+        index=pd.MultiIndex.from_product([pr.gebieden, pr.producten], names=["gebied", "product"]),
+        name="tekort",
+    )
+    schaduw, bindend = _duals_en_bindend(pr, index, matrix, opl)
+    return Allocatie(
+        case=pr.naam,
+        doel=doel,
+        status=opl.status,
+        doelwaarde=opl.doelwaarde,
+        plafond=pr.plafond,
+        overige_uitgaven=float(pr.overige_uitgaven.sum()),
+        allocatie=tabel,
+        per_aanbieder=per_aanbieder,
+        per_gebied=per_gebied,
+        tekort=tekort_s,
+        schaduwprijzen=schaduw,
+        bindend=bindend,
+        duals_bron=opl.duals_bron,
+        tijden=Tijden(*tijden, extractie=time.perf_counter() - begin),
+    )
+
+
+def _duals_en_bindend(
+    pr: AllocationProblem, index: ModelIndex, matrix: Matrix, opl: Oplossing
+) -> tuple[pd.Series, tuple[str, ...]]:
+    families = np.asarray(matrix.rij_familie, dtype=object)
+    lp = matrix.lp
+    onder, boven = np.asarray(lp.row_lower_), np.asarray(lp.row_upper_)
+    schaal = _TOLERANTIE * np.maximum(1.0, np.abs(np.where(np.isfinite(boven), boven, onder)))
+    aan_grens = (np.abs(opl.activiteit - onder) <= schaal) | (
+        np.abs(opl.activiteit - boven) <= schaal
+    )
+    delen, bindend = [], []
+    for familie in BINDEND_FAMILIES:
+        rij = np.flatnonzero(families == familie)
+        if rij.size == 0:
+            continue
+        domein = index.rijen[familie][matrix.rij_index[rij]]
+        namen = sleutels(pr, familie, domein)
+        if opl.rij_dual is not None:
+            delen.append(
+                pd.Series(
+                    opl.rij_dual[rij],
+                    index=pd.MultiIndex.from_arrays(
+                        [[familie] * rij.size, namen], names=["familie", "sleutel"]
+                    ),
+                )
+            )
+        for naam, b in zip(namen, aan_grens[rij].tolist(), strict=True):
+            if b:
+                bindend.append(familie if familie == "plafond" else f"{familie}[{naam}]")
+    if delen:
+        schaduw = pd.concat(delen).rename("schaduwprijs")
+    else:
+        schaduw = pd.Series(
+            [],
+            dtype=float,
+            index=pd.MultiIndex.from_arrays([[], []], names=["familie", "sleutel"]),
+            name="schaduwprijs",
+        )
+    return schaduw, tuple(bindend)

@@ -1,0 +1,145 @@
+"""`plafond optimize CASE`: allocate the budget; table, JSON, or a .xlsx/.csv/.json file."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import pandas as pd
+
+import optimize
+from cases.files import atomic_write, safe_cell
+from plafond.commands._common import (
+    add_case_argument,
+    check_output_suffix,
+    load_case_from_args,
+    print_json,
+)
+from plafond.fmt import euro, getal, tabel
+
+UITVOER = (".xlsx", ".csv", ".json")
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Register the subcommand."""
+    p = sub.add_parser("optimize", help="verdeel het budget over gebieden en aanbieders")
+    add_case_argument(p)
+    p.add_argument(
+        "--doel",
+        choices=[d.value for d in optimize.Doel],
+        default="kosten",
+        help="kosten (goedkoopst), verdeling (eerlijk naar inwoners), dekking (meeste volume)",
+    )
+    p.add_argument("-o", "--output", metavar="F", help="schrijf naar F (.xlsx, .csv of .json)")
+    p.add_argument("--json", action="store_true", help="het resultaat als JSON op stdout")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Load, allocate, print or write. NoFeasibleAllocation propagates to exit 3."""
+    uit = check_output_suffix(args.output, UITVOER) if args.output else None
+    case = load_case_from_args(args)
+    res = optimize.allocate(case, doel=args.doel)
+    if uit is not None:
+        schrijf(res, uit)
+    if args.json:
+        print_json(res.to_dict())
+    elif uit is None:
+        print(render(res))
+    else:
+        print(f"verdeling geschreven naar {uit}")
+    return 0
+
+
+def _tabel_frame(res: optimize.Allocatie) -> pd.DataFrame:
+    frame = res.allocatie.reset_index()
+    for kolom in ("gebied", "aanbieder", "product"):
+        frame[kolom] = frame[kolom].map(safe_cell)
+    return frame
+
+
+def schrijf(res: optimize.Allocatie, pad: Path) -> None:
+    """Write the result atomically as .json, .csv (the allocation) or .xlsx (sheets)."""
+    suffix = pad.suffix.lower()
+    if suffix == ".json":
+        tekst = json.dumps(res.to_dict(), ensure_ascii=False, indent=2, allow_nan=False)
+        atomic_write(pad, lambda p: p.write_text(tekst + "\n", encoding="utf-8"))
+    elif suffix == ".csv":
+        atomic_write(pad, lambda p: _tabel_frame(res).to_csv(p, index=False))
+    else:
+        atomic_write(pad, lambda p: _xlsx(res, p))
+
+
+def _xlsx(res: optimize.Allocatie, pad: Path) -> None:
+    schaduw = res.schaduwprijzen.reset_index()
+    schaduw["sleutel"] = schaduw["sleutel"].map(safe_cell)
+    samenvatting = pd.DataFrame(
+        {
+            "grootheid": [
+                "case",
+                "doel",
+                "status",
+                "doelwaarde",
+                "totaal",
+                "plafond",
+                "overige_uitgaven",
+            ],
+            "waarde": [
+                safe_cell(res.case),
+                res.doel.value,
+                res.status.value,
+                res.doelwaarde,
+                res.totaal,
+                res.plafond,
+                res.overige_uitgaven,
+            ],
+        }
+    )
+    with pd.ExcelWriter(pad, engine="openpyxl") as xl:
+        samenvatting.to_excel(xl, sheet_name="samenvatting", index=False)
+        _tabel_frame(res).to_excel(xl, sheet_name="allocatie", index=False)
+        res.per_aanbieder.rename("bedrag").map(float).reset_index().assign(
+            aanbieder=lambda f: f["aanbieder"].map(safe_cell)
+        ).to_excel(xl, sheet_name="per_aanbieder", index=False)
+        schaduw.to_excel(xl, sheet_name="schaduwprijzen", index=False)
+        pd.DataFrame({"bindend": [safe_cell(b) for b in res.bindend]}).to_excel(
+            xl, sheet_name="bindend", index=False
+        )
+
+
+def render(res: optimize.Allocatie) -> str:
+    """The allocation as readable text, euros in Dutch notation."""
+    rijen = [
+        [g, a, p, getal(r.volume, 0), euro(r.tarief), euro(r.bedrag)]
+        for (g, a, p), r in res.allocatie.iterrows()
+    ]
+    delen = [
+        f"Verdeling {res.case}, doel {res.doel.value}: {res.status.value}",
+        "",
+        tabel(
+            ["gebied", "aanbieder", "product", "volume", "tarief", "bedrag"],
+            rijen,
+            rechts={3, 4, 5},
+        ),
+        "",
+        tabel(
+            ["", "bedrag"],
+            [
+                ["totaal verdeeld", euro(res.totaal)],
+                ["verwachte overige uitgaven", euro(res.overige_uitgaven)],
+                ["plafond", euro(res.plafond)],
+                ["ruimte", euro(res.plafond - res.totaal - res.overige_uitgaven)],
+            ],
+            rechts={1},
+        ),
+    ]
+    tekort = res.tekort[res.tekort > 1e-6]
+    if len(tekort):
+        delen += ["", "Niet gedekte vraag:"]
+        delen += [f"  {g}/{p}: {getal(v, 0)}" for (g, p), v in tekort.items()]
+    if res.bindend:
+        delen += ["", "Bindende restricties: " + ", ".join(res.bindend)]
+    if res.duals_bron == "milp_vast":
+        delen.append("(schaduwprijzen gelden bij de gekozen gebieden: model met binaire keuzes)")
+    return "\n".join(delen)
