@@ -1,0 +1,677 @@
+"""Excel workbooks as case files: one sheet per table, key/value sheets for the scalars.
+
+:func:`read_workbook` turns a workbook into exactly the plain data the YAML reader gives, so
+:func:`cases.load.case_from_dict` builds an identical Case; errors name the sheet, column
+and Excel row (``historie[Excel-rij 4].omzet``). :func:`write_workbook` writes a Case back
+(atomically; text through :func:`cases.files.safe_cell`, so nothing becomes a formula) and
+:func:`write_template` writes a worked example plus a sheet ``uitleg`` describing each column.
+
+Layout (headers in row 1; an empty cell means "not given", so the default applies):
+
+- ``case``, ``kader``, ``marktordening``: columns ``sleutel`` and ``waarde``; nested keys are
+  dotted (``risicodeling.drempel``); the weight per partner is ``risicodeling.sleutel.<id>``.
+- a sheet per table, headers = the schema's field names; ``aanbieders`` has a column
+  ``capaciteit_<PRODUCT>`` per product; ``vraag`` flattens its distributions into
+  ``clienten_<param>`` and ``volume_per_client_<param>``; ``waarden`` (empirisch) is text
+  ``"1; 2; 3"``. Sheets ``werkgebied`` and ``minimum_bedrag`` are optional.
+- optional sheet ``correlatie``: the matrix, first column ``gebied``, a column per gebied.
+
+Cells are read as stored values (``data_only``): formulas are never evaluated, and a formula
+without a cached value (a file never opened in Excel) reads as empty.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+from pydantic import BaseModel
+
+from cases.errors import CaseError
+from cases.files import _FORMULA_START, atomic_write, safe_cell
+from cases.schema import (
+    Aanbieder,
+    Case,
+    Correlatie,
+    Gebied,
+    Historie,
+    Kader,
+    Marktordening,
+    MinimumBedrag,
+    Opslag,
+    OverigeUitgave,
+    Product,
+    Risicodeling,
+    Tarief,
+    Vraag,
+    Werkgebied,
+)
+from cases.verdeling import Verdeling
+
+_PARAMS = list(Verdeling.model_fields)
+_NESTED = ("clienten", "volume_per_client")
+_SLEUTEL = "risicodeling.sleutel."
+_MATRIX = "correlatie"
+EURO_FORMAT = '"€" #,##0.00'
+REFERENTIE = "maastricht-heuvelland-2022"
+
+
+def _fields(model: type[BaseModel], *skip: str) -> list[str]:
+    return [f for f in model.model_fields if f not in skip]
+
+
+#: Table sheets: sheet → (place in the case data, row model, columns in order).
+TABLES: dict[str, tuple[str, type[BaseModel], list[str]]] = {
+    "producten": ("producten", Product, _fields(Product)),
+    "gebieden": ("gebieden", Gebied, _fields(Gebied)),
+    "aanbieders": ("aanbieders", Aanbieder, _fields(Aanbieder, "capaciteit")),
+    "tarieven": ("tarieven", Tarief, _fields(Tarief)),
+    "historie": ("historie", Historie, _fields(Historie)),
+    "vraag": (
+        "vraag",
+        Vraag,
+        ["gebied", "product", *(f"{n}_{p}" for n in _NESTED for p in _PARAMS)],
+    ),
+    "werkgebied": ("werkgebied", Werkgebied, _fields(Werkgebied)),
+    "opslagen": ("kader.opslagen", Opslag, _fields(Opslag)),
+    "overige_uitgaven": ("kader.overige_uitgaven", OverigeUitgave, ["gebied", "product", *_PARAMS]),
+    "minimum_bedrag": ("marktordening.minimum_bedrag", MinimumBedrag, _fields(MinimumBedrag)),
+}
+#: Key/value sheets: sheet → (model, keys in order).
+KEY_SHEETS: dict[str, tuple[type[BaseModel], list[str]]] = {
+    "case": (Case, ["naam", "jaar", "bron", "toelichting"]),
+    "kader": (
+        Kader,
+        [
+            *_fields(Kader, "opslagen", "overige_uitgaven", "correlatie", "risicodeling"),
+            *(f"correlatie.{f}" for f in _fields(Correlatie, "matrix")),
+            *(f"risicodeling.{f}" for f in _fields(Risicodeling, "sleutel")),
+        ],
+    ),
+    "marktordening": (Marktordening, _fields(Marktordening, "minimum_bedrag")),
+}
+#: Sheets in workbook order.
+SHEETS = ["case", "producten", "gebieden", "aanbieders", "tarieven", "historie", "vraag",
+          "werkgebied", "kader", "opslagen", "overige_uitgaven", "marktordening",
+          "minimum_bedrag"]  # fmt: skip
+OPTIONAL = ("werkgebied", "minimum_bedrag", _MATRIX)
+REQUIRED_SHEETS = [s for s in SHEETS if s not in OPTIONAL]
+_EURO = {
+    "historie": {"omzet"},
+    "opslagen": {"bedrag"},
+    "minimum_bedrag": {"bedrag"},
+    "tarieven": {"tarief", "cao_uurloon", "reiskosten"},
+    "kader": {"plafond"},
+    "overige_uitgaven": {"gemiddelde", "sd", "min", "modus", "max"},
+}
+_CODES = {"id", "rol", "product", "aanbieder", "gebied", "verdeling", "verdeelsleutel",
+          "drempel_soort"}  # fmt: skip
+_TEXT = _CODES | {"naam", "eenheid", "gemeente", "bron", "toelichting", "omschrijving"}
+_BOOL = {"ja": True, "nee": False, "waar": True, "onwaar": False, "true": True, "false": False}
+_EMPTY = object()
+
+
+def _leaf(column: str) -> str:
+    """The schema field behind a column or key: ``clienten_cv`` → ``cv``."""
+    for prefix in (*(f"{n}_" for n in _NESTED), "correlatie.", "risicodeling."):
+        if column.startswith(prefix):
+            return column[len(prefix) :]
+    return column
+
+
+def _capaciteit(name: str) -> bool:
+    return name.startswith("capaciteit_") and len(name) > len("capaciteit_")
+
+
+def required_columns(sheet: str) -> list[str]:
+    """Columns a table sheet must have: the schema's required fields."""
+    _, model, columns = TABLES[sheet]
+    if sheet == "vraag":
+        return ["gebied", "product", *(f"{n}_verdeling" for n in _NESTED)]
+    return [c for c in columns if model.model_fields[c].is_required()]
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def _number_text(value: float) -> str:
+    """A number as text that reads back exactly: 3.0 → '3', 0.1 → '0.1'."""
+    return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(value)
+
+
+def _value(value: Any, column: str) -> Any:
+    """A cell as plain data (``_EMPTY`` for none); raises ValueError with a Dutch hint."""
+    leaf = _leaf(column)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return _EMPTY
+    if isinstance(value, str):
+        if value[:1] == "'" and value[1:2] and value[1] in _FORMULA_START:
+            value = value[1:]  # neutralised by safe_cell when written
+        if leaf in _CODES:
+            value = value.strip()
+        if leaf == "overige_dekken" and value.strip().lower() in _BOOL:
+            return _BOOL[value.strip().lower()]
+    elif leaf in _TEXT and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _number_text(value)
+    if leaf == "waarden":
+        parts = [p.strip() for p in value.split(";")] if isinstance(value, str) else [value]
+        try:
+            return [float(p) for p in parts if p != ""]
+        except ValueError:
+            raise ValueError(
+                f"{value!r} is geen lijst van getallen; schrijf de waarnemingen met een punt "
+                "als decimaalteken, gescheiden door ';' (bijv. 1.5; 2; 3)"
+            ) from None
+    return value
+
+
+def _header(ws: Worksheet, sheet: str, bron: str, allowed: list[str]) -> tuple[list, Any]:
+    """The column names of row 1 (None for an empty header) and the remaining rows."""
+    rows = ws.iter_rows(values_only=True)
+    names = [str(h).strip() or None if h is not None else None for h in next(rows, ())]
+    for name in names:
+        if name is not None and names.count(name) > 1:
+            raise CaseError(bron, f"{sheet}.{name}", f"kolom staat meer dan eens op blad {sheet}")
+        if name is not None and name not in allowed:
+            if sheet == "aanbieders" and _capaciteit(name):
+                continue
+            extra = " en capaciteit_<PRODUCT>" if sheet == "aanbieders" else ""
+            raise CaseError(
+                bron,
+                f"{sheet}.{name}",
+                f"onbekende kolom op blad {sheet}; toegestaan: {', '.join(allowed)}{extra}",
+            )
+    return names, rows
+
+
+def _read_rows(ws: Worksheet, sheet: str, bron: str) -> tuple[list[dict], list[int]]:
+    """A table sheet as rows of plain data, and the Excel row number of each."""
+    allowed = TABLES[sheet][2]
+    names, rows = _header(ws, sheet, bron, allowed)
+    required = required_columns(sheet)
+    for column in required:
+        if column not in names:
+            raise CaseError(
+                bron,
+                f"{sheet}.{column}",
+                f"kolom ontbreekt op blad {sheet}; verplichte kolommen: {', '.join(required)}; "
+                f"toegestaan: {', '.join(allowed)}",
+            )
+    out, numbers = [], []
+    for r, cells in enumerate(rows, start=2):
+        row: dict[str, Any] = {}
+        for name, cell in zip(names, cells, strict=False):
+            try:
+                value = _value(cell, name or "")
+            except ValueError as exc:
+                raise CaseError(bron, f"{sheet}[Excel-rij {r}].{name}", str(exc)) from None
+            if value is not _EMPTY and name is None:
+                raise CaseError(
+                    bron, f"{sheet}[Excel-rij {r}]", "waarde in een kolom zonder kop in rij 1"
+                )
+            if value is not _EMPTY:
+                row[name] = value
+        if row:
+            out.append(_nest(sheet, row))
+            numbers.append(r)
+    return out, numbers
+
+
+def _nest(sheet: str, row: dict[str, Any]) -> dict[str, Any]:
+    """Flat spreadsheet columns back into the nested form of the schema."""
+    if sheet == "aanbieders":
+        cap = {k.removeprefix("capaciteit_"): row.pop(k) for k in list(row) if _capaciteit(k)}
+        if cap:
+            row["capaciteit"] = cap
+    if sheet == "vraag":
+        for n in _NESTED:
+            spec = {p: row.pop(f"{n}_{p}") for p in _PARAMS if f"{n}_{p}" in row}
+            if spec:
+                row[n] = spec
+    return row
+
+
+def _read_keys(ws: Worksheet, sheet: str, bron: str) -> dict[str, Any]:
+    """A key/value sheet as a (nested) mapping."""
+    allowed = KEY_SHEETS[sheet][1]
+    names, rows = _header(ws, sheet, bron, ["sleutel", "waarde"])
+    for column in ("sleutel", "waarde"):
+        if column not in names:
+            raise CaseError(
+                bron,
+                f"{sheet}.{column}",
+                f"kolom ontbreekt op blad {sheet}; verplicht: sleutel, waarde",
+            )
+    ki, vi = names.index("sleutel"), names.index("waarde")
+    out: dict[str, Any] = {}
+    seen: dict[str, int] = {}
+    for r, cells in enumerate(rows, start=2):
+        cells = (*cells, None, None)
+        key = str(cells[ki]).strip() if cells[ki] is not None else ""
+        if not key:
+            if _value(cells[vi], "") is not _EMPTY:
+                raise CaseError(bron, f"{sheet}[Excel-rij {r}]", "waarde zonder sleutel")
+            continue
+        if key not in allowed and not (sheet == "kader" and _sleutel_key(key)):
+            extra = f" en {_SLEUTEL}<aanbieder>" if sheet == "kader" else ""
+            raise CaseError(
+                bron,
+                f"{sheet}.{key}",
+                f"onbekende sleutel; toegestaan: {', '.join(allowed)}{extra}",
+            )
+        if key in seen:
+            raise CaseError(bron, f"{sheet}.{key}", f"staat twee keer op blad {sheet}")
+        seen[key] = r
+        value = _value(cells[vi], key)
+        if value is _EMPTY:
+            continue
+        if key.startswith(_SLEUTEL):
+            out.setdefault("risicodeling", {}).setdefault("sleutel", {})[key[len(_SLEUTEL) :]] = (
+                value
+            )
+        elif "." in key:
+            group, field = key.split(".", 1)
+            out.setdefault(group, {})[field] = value
+        else:
+            out[key] = value
+    return out
+
+
+def _sleutel_key(key: str) -> bool:
+    return key.startswith(_SLEUTEL) and len(key) > len(_SLEUTEL)
+
+
+def _read_matrix(ws: Worksheet, bron: str) -> dict[str, dict[str, Any]]:
+    """The optional correlation matrix: gebied (rows) × gebied (columns)."""
+    rows = ws.iter_rows(values_only=True)
+    header = [_value(h, "gebied") for h in next(rows, ())]
+    if not header or header[0] != "gebied":
+        raise CaseError(
+            bron,
+            f"{_MATRIX}.gebied",
+            "de eerste kolom van blad correlatie heet gebied; daarna een kolom per gebied",
+        )
+    matrix: dict[str, dict[str, Any]] = {}
+    for cells in rows:
+        key = _value(cells[0], "gebied") if cells else _EMPTY
+        if key is not _EMPTY:
+            pairs = zip(header[1:], cells[1:], strict=False)
+            matrix[key] = {c: v for c, v in pairs if c is not _EMPTY and v is not None}
+    return matrix
+
+
+def read_workbook(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Read a case workbook into the plain data the YAML reader gives (list-of-rows form).
+
+    The data is also validated here, so that errors name the sheet and the Excel row.
+
+    Raises
+    ------
+    CaseError
+        Not an .xlsx workbook, a missing sheet or column, an unknown column or key, or any
+        error in the case itself (``file: sheet[Excel-rij n].column: ...``).
+    """
+    from cases.load import case_from_dict
+
+    bron = str(path)
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # any failure to open means: not a usable workbook
+        raise CaseError(
+            bron, "", f"geen geldig Excel-bestand ({type(exc).__name__}); sla op als .xlsx-werkmap"
+        ) from None
+    try:
+        sheets = {name.strip().lower(): wb[name] for name in wb.sheetnames}
+        for sheet in REQUIRED_SHEETS:
+            if sheet not in sheets:
+                raise CaseError(
+                    bron,
+                    sheet,
+                    f"blad ontbreekt; verplichte bladen: {', '.join(REQUIRED_SHEETS)} "
+                    f"(optioneel: {', '.join(OPTIONAL)})",
+                )
+        data: dict[str, Any] = _read_keys(sheets["case"], "case", bron)
+        for key in ("naam", "jaar"):
+            if key not in data:
+                raise CaseError(bron, f"case.{key}", "ontbreekt; vul op blad case een waarde in")
+        data["kader"] = _read_keys(sheets["kader"], "kader", bron)
+        data["marktordening"] = _read_keys(sheets["marktordening"], "marktordening", bron)
+        rijen: dict[str, list[int]] = {}
+        for sheet, (place, _, _) in TABLES.items():
+            if sheet in sheets:
+                rows, rijen[sheet] = _read_rows(sheets[sheet], sheet, bron)
+                group, _, table = place.rpartition(".")
+                (data[group] if group else data)[table] = rows
+        if _MATRIX in sheets:
+            matrix = _read_matrix(sheets[_MATRIX], bron)
+            data["kader"].setdefault("correlatie", {})["matrix"] = matrix
+    finally:
+        wb.close()
+    try:
+        case_from_dict(data, bron)
+    except CaseError as exc:
+        raise CaseError(bron, *_excel_plaats(exc.plaats, exc.melding, rijen)) from None
+    return data
+
+
+_RENAME = {
+    "kader.opslagen": "opslagen",
+    "kader.overige_uitgaven": "overige_uitgaven",
+    "marktordening.minimum_bedrag": "minimum_bedrag",
+    "kader.correlatie.matrix": _MATRIX,
+}
+
+
+def _excel_plaats(plaats: str, melding: str, rijen: dict[str, list[int]]) -> tuple[str, str]:
+    """Rename a schema location to sheet, Excel row and column: ``historie[Excel-rij 4].omzet``."""
+    for old, new in _RENAME.items():
+        if plaats == old or plaats.startswith((old + "[", old + ".")):
+            plaats = new + plaats[len(old) :]
+            break
+    else:
+        if re.split(r"[.\[]", plaats)[0] in KEY_SHEETS["case"][1]:
+            plaats = "case." + plaats
+    numbers = rijen.get(re.split(r"[.\[]", plaats)[0], [])
+
+    def excel(match: re.Match) -> str:
+        n = int(match[2])
+        return f"{match[1]}Excel-rij {numbers[n - 1]}" if 0 < n <= len(numbers) else match[0]
+
+    plaats = re.sub(r"(\[)rij (\d+)", excel, plaats)
+    melding = re.sub(r"(\b)rij (\d+)", excel, melding)
+    for nested in (*_NESTED, "capaciteit"):
+        plaats = plaats.replace(f".{nested}.", f".{nested}_")
+    return plaats, melding
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+def _table(case: Case, sheet: str) -> tuple[list[str], list[list[Any]]]:
+    """Columns and rows of a table sheet for ``case``."""
+    place, _, columns = TABLES[sheet]
+    node: Any = case
+    for part in place.split("."):
+        node = getattr(node, part)
+    rows = []
+    for item in node:
+        row = item.model_dump()
+        if sheet == "aanbieders":
+            row.update({f"capaciteit_{k}": v for k, v in row.pop("capaciteit").items()})
+        for n in _NESTED if sheet == "vraag" else ():
+            row.update({f"{n}_{k}": v for k, v in row.pop(n).items()})
+        rows.append(row)
+    if sheet == "aanbieders":
+        cap = [f"capaciteit_{p.id}" for p in case.producten]
+        other = {k for r in rows for k in r if _capaciteit(k)} - set(cap)
+        columns = [*columns, *cap, *sorted(other)]
+    return columns, [[r.get(c) for c in columns] for r in rows]
+
+
+def _keys(case: Case, sheet: str) -> list[list[Any]]:
+    """The rows (sleutel, waarde) of a key/value sheet for ``case``."""
+    node = {"case": case, "kader": case.kader, "marktordening": case.marktordening}[sheet]
+    out = []
+    for key in KEY_SHEETS[sheet][1]:
+        value = node
+        for part in key.split("."):
+            value = getattr(value, part)
+        out.append([key, value])
+    if sheet == "kader":
+        out += [[f"{_SLEUTEL}{a}", w] for a, w in (case.kader.risicodeling.sleutel or {}).items()]
+    return out
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, (tuple, list)):
+        return "; ".join(_number_text(v) for v in value)
+    return safe_cell(value)
+
+
+def _sheet(wb: Workbook, name: str, columns: list[str], rows: list[list[Any]]) -> Worksheet:
+    """Add a sheet: bold frozen header, cells made safe, euro formats, fitting widths."""
+    ws = wb.create_sheet(name)
+    ws.append(columns)
+    euro = _EURO.get(name, set())
+    for row in rows:
+        ws.append([_cell(v) for v in row])
+        for i, column in enumerate(columns):
+            if column in euro or (i == 1 and name in KEY_SHEETS and row[0] in euro):
+                ws.cell(ws.max_row, i + 1).number_format = EURO_FORMAT
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    ws.freeze_panes = "A2"
+    for i, col in enumerate(ws.iter_cols(), start=1):
+        width = max(len(str(c.value)) if c.value is not None else 0 for c in col)
+        ws.column_dimensions[get_column_letter(i)].width = min(max(width + 2, 10), 60)
+    return ws
+
+
+def _build(case: Case) -> Workbook:
+    wb = Workbook()
+    wb.remove(wb.active)
+    for sheet in SHEETS:
+        if sheet in KEY_SHEETS:
+            _sheet(wb, sheet, ["sleutel", "waarde"], _keys(case, sheet))
+        else:
+            _sheet(wb, sheet, *_table(case, sheet))
+    matrix = case.kader.correlatie.matrix
+    if matrix is not None:
+        ids = [g.id for g in case.gebieden]
+        cols = [g for g in ids if any(g in r for r in matrix.values())]
+        cols += sorted({g for r in matrix.values() for g in r} - set(cols))
+        rows = [[a, *(r.get(b) for b in cols)] for a, r in matrix.items()]
+        _sheet(wb, _MATRIX, ["gebied", *cols], rows)
+    return wb
+
+
+def write_workbook(case: Case, path: str | os.PathLike[str]) -> Path:
+    """Write ``case`` as a case workbook, atomically; :func:`read_workbook` gives it back."""
+    wb = _build(case)
+    return atomic_write(path, wb.save)
+
+
+def write_template(path: str | os.PathLike[str]) -> Path:
+    """Write an Excel case to fill in: an example row per sheet and a first sheet ``uitleg``."""
+    wb = _build(voorbeeld())
+    ws = _sheet(wb, "uitleg", ["blad", "kolom", "eenheid", "standaard", "betekenis"], uitleg())
+    ws.column_dimensions["E"].width = 100
+    for cell in ws["E"]:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    wb.move_sheet("uitleg", offset=-(len(wb.sheetnames) - 1))
+    wb.active = 0
+    return atomic_write(path, wb.save)
+
+
+# --- the template: a worked example and the column descriptions ---------------------------
+
+
+def voorbeeld() -> Case:
+    """The reference case shortened to one product, one gebied, a partner and overig."""
+    from cases.load import case_from_dict, load_case
+
+    ref = load_case(REFERENTIE)
+    product, gebied = ref.producten[0].id, ref.gebieden[0].id
+    keep = [ref.partners()[0], *[a.id for a in ref.aanbieders if a.rol == "overig"][:1]]
+
+    def fits(row: dict[str, Any]) -> bool:
+        return (
+            row.get("product") in (None, product)
+            and row.get("gebied") in (None, gebied)
+            and row.get("aanbieder") in (None, *keep)
+        )
+
+    data = ref.model_dump()
+    data.update(
+        naam="voorbeeld",
+        bron=f"Ingekort uit de meegeleverde case {ref.naam}; bedragen illustratief.",
+        toelichting="Vervang de voorbeeldregels door uw eigen gegevens; blad uitleg "
+        "beschrijft elke kolom. Controleer met: plafond validate <bestand>.xlsx",
+        producten=[p for p in data["producten"] if p["id"] == product],
+        gebieden=[g for g in data["gebieden"] if g["id"] == gebied],
+        aanbieders=[
+            {**a, "capaciteit": {k: v for k, v in a["capaciteit"].items() if k == product}}
+            for a in data["aanbieders"]
+            if a["id"] in keep
+        ],
+        werkgebied=[{"aanbieder": a, "gebied": gebied, "product": product} for a in keep],
+    )
+    for table in ("tarieven", "historie", "vraag"):
+        data[table] = [r for r in data[table] if fits(r)]
+    kader, markt = data["kader"], data["marktordening"]
+    for table in ("opslagen", "overige_uitgaven"):
+        kader[table] = [r for r in kader[table] if fits(r)]
+    kader["correlatie"]["matrix"] = None
+    if kader["risicodeling"]["sleutel"] is not None:
+        kader["risicodeling"]["sleutel"] = {keep[0]: 1.0}
+    markt["minimum_bedrag"] = [
+        {"aanbieder": keep[0], "gebied": gebied, "product": product, "bedrag": 100_000.0}
+    ]
+    return case_from_dict(data, bron="<sjabloon>")
+
+
+_BLAD = {
+    "case": "naam, jaar en bron van de case",
+    "producten": "de diensten (BGI, BGG, …)",
+    "gebieden": "de gebieden (wijken, gemeenten) met hun inwoners",
+    "aanbieders": "de aanbieders: partners (lumpsum, B) en overig (overige aanbieders en PGB, C)",
+    "tarieven": "het reële tarief per product, gegeven of opgebouwd uit kosten (AMvB reële prijs)",
+    "historie": "omzet vorig jaar per aanbieder, gebied en product",
+    "vraag": "cliënten en volume per cliënt per gebied en product, met hun onzekerheid",
+    "werkgebied": "optioneel: toegestane combinaties; zonder dit blad die uit historie",
+    "kader": "het financieel kader: indexatie, taakstelling, plafond, correlatie, risicodeling",
+    "opslagen": "opslagen op de lumpsum van een partner",
+    "overige_uitgaven": "raming (in euro) van wat C werkelijk kost, met onzekerheid",
+    "marktordening": "regels voor de verdeling over aanbieders en gebieden",
+    "minimum_bedrag": "optioneel: minimumbedrag voor een aanbieder",
+    _MATRIX: "optioneel: correlatie per paar gebieden (kolom gebied, dan een kolom per gebied)",
+}
+_UNIT = {"clienten": "cliënten", "volume_per_client": "eenheden per cliënt", "": "euro"}
+#: Column or key → (unit, meaning); ``sheet.column`` wins over ``column``; {u} is the unit.
+UITLEG: dict[str, tuple[str, str]] = {
+    "id": ("code", "korte naam zonder '/', uniek op dit blad; andere bladen verwijzen ernaar"),
+    "naam": ("tekst", "volledige naam"),
+    "case.naam": ("code", "naam van de case, zonder '/'"),
+    "jaar": ("jaartal", "het contractjaar (2000–2100)"),
+    "bron": ("tekst", "het brondocument; zeg of de bedragen illustratief zijn"),
+    "toelichting": ("tekst", "vrije toelichting of onderbouwing"),
+    "eenheid": ("tekst", "eenheid van volume: uur, dagdeel, …"),
+    "gemeente": ("tekst", "de gemeente van het gebied (correlatie, risicodeling, overzicht)"),
+    "inwoners": ("aantal", "aantal inwoners"),
+    "aandeel_75plus": ("fractie", "aandeel inwoners van 75 jaar en ouder (0.09 = 9 %)"),
+    "aandeel_85plus": ("fractie", "aandeel inwoners van 85 jaar en ouder"),
+    "aandeel_laag_inkomen": ("fractie", "aandeel huishoudens met een laag inkomen"),
+    "rol": ("partner of overig", "partner: krijgt een lumpsum (B); overig: overige en PGB (C)"),
+    "capaciteit_<PRODUCT>": (
+        "eenheden per jaar",
+        "meeste volume per jaar, een kolom per product; leeg: geen grens",
+    ),
+    "max_gebieden": ("aantal", "meeste gebieden die deze aanbieder mag bedienen"),
+    "product": ("code", "id uit blad producten"),
+    "aanbieder": ("code", "id uit blad aanbieders"),
+    "gebied": ("code", "id uit blad gebieden"),
+    "tarieven.aanbieder": ("code", "leeg: het tarief geldt voor alle aanbieders van het product"),
+    "tarief": ("euro per eenheid", "een gegeven reëel tarief; anders leeg en cao_uurloon invullen"),
+    "cao_uurloon": ("euro per betaald uur", "bruto uurloon volgens CAO-schaal en trede"),
+    "toeslagen": ("fractie", "× (1 + ·): vakantiegeld, eindejaarsuitkering, toeslagen"),
+    "werkgeverslasten": ("fractie", "× (1 + ·): sociale lasten en pensioen"),
+    "productiviteit": ("fractie in (0, 1]", "÷ ·: deel van de betaalde uren dat cliënttijd is"),
+    "reiskosten": ("euro per cliëntuur", "plus: reistijd, reiskosten en scholing"),
+    "overhead": ("fractie", "× (1 + ·): management, huisvesting, administratie"),
+    "risico_opslag": ("fractie", "× (1 + ·): marge voor risico en innovatie"),
+    "uren_per_eenheid": ("uur per eenheid", "× ·: personeelsuren per eenheid (BGG-dagdeel: 0.75)"),
+    "omzet": ("euro", "omzet vorig jaar: basis van lumpsum (partners) en plafond (alle regels)"),
+    "bedrag": ("euro", "opslag op de lumpsum van deze partner"),
+    "minimum_bedrag.bedrag": ("euro", "de aanbieder krijgt minstens dit bedrag"),
+    "minimum_bedrag.gebied": ("code", "leeg: over alle gebieden samen"),
+    "minimum_bedrag.product": ("code", "leeg: over alle producten samen"),
+    "omschrijving": ("tekst", "waarvoor de opslag is"),
+    "verdeling": (
+        "naam",
+        "vast, normaal, lognormaal, gamma, poisson, negbin, triangulair, "
+        "pert, uniform of empirisch",
+    ),
+    "gemiddelde": ("{u}", "verwachte waarde (vast, normaal, lognormaal, gamma, poisson, negbin)"),
+    "cv": ("fractie", "variatiecoëfficiënt sd / gemiddelde; geef óf cv óf sd"),
+    "sd": ("{u}", "standaardafwijking; geef óf cv óf sd"),
+    "min": ("{u}", "laagste waarde (triangulair, pert, uniform)"),
+    "modus": ("{u}", "meest waarschijnlijke waarde (triangulair, pert)"),
+    "max": ("{u}", "hoogste waarde (triangulair, pert, uniform)"),
+    "waarden": ("{u}, gescheiden door ;", "waarnemingen voor empirisch, bijv. 1; 2.5; 3"),
+    "indexatie": ("fractie", "prijsindex op de omzet van vorig jaar (0.0387 = 3,87 %)"),
+    "taakstelling": ("fractie", "korting op plafond en lumpsum (0.075 = 7,5 %)"),
+    "looptijd": ("jaren", "contractduur; bedragen zijn per jaar"),
+    "plafond": ("euro", "budgetplafond A; leeg: afgeleid uit alle historie plus opslagen"),
+    "correlatie.binnen_gemeente": (
+        "van -1 tot 1",
+        "correlatie van onzekere posten in één gemeente",
+    ),
+    "correlatie.tussen_gemeenten": ("van -1 tot 1", "correlatie tussen gemeenten"),
+    "risicodeling.aandeel_partners": ("fractie", "deel van de overschrijding voor de partners"),
+    "risicodeling.verdeelsleutel": (
+        "lumpsum, sleutel of gemeente",
+        "verdeling over partners: naar lumpsum, naar de gewichten "
+        "risicodeling.sleutel.<aanbieder>, of per gemeente",
+    ),
+    "risicodeling.drempel": ("fractie van A", "geen terugvordering onder deze overschrijding"),
+    "risicodeling.drempel_soort": (
+        "franchise of eigen_risico",
+        "franchise: boven de drempel telt alles; eigen_risico: alleen het deel boven de drempel",
+    ),
+    "risicodeling.maximum": ("fractie van lumpsum", "grens op de terugvordering per partner"),
+    "risicodeling.onderschrijding": ("fractie", "deel van een onderbesteding voor de partners"),
+    f"{_SLEUTEL}<aanbieder>": ("gewicht", "gewicht per partner, alleen bij verdeelsleutel sleutel"),
+    "max_gebieden_per_aanbieder": ("aantal", "elke aanbieder bedient hoogstens zoveel gebieden"),
+    "min_aanbieders_per_gebied": ("aantal", "minstens zoveel aanbieders per gebied"),
+    "max_aanbieders_per_gebied": ("aantal", "hoogstens zoveel aanbieders per gebied"),
+    "transitie_band": ("fractie", "bedrag per partner blijft binnen ± dit deel van zijn lumpsum"),
+    "overige_dekken": ("true of false", "mogen de overige aanbieders vraag dekken"),
+}
+
+
+def _standaard(sheet: str, column: str) -> str:
+    """The default of a column, from the schema: 'verplicht', 'leeg' or the value."""
+    model = KEY_SHEETS[sheet][0] if sheet in KEY_SHEETS else TABLES[sheet][1]
+    name = column
+    if sheet == "vraag" and column not in ("gebied", "product"):
+        model, name = Verdeling, _leaf(column)
+    elif "." in column:
+        group, name = column.split(".", 1)
+        model = {"correlatie": Correlatie, "risicodeling": Risicodeling}[group]
+    field = model.model_fields.get(name)
+    if field is not None and field.is_required():
+        return "verplicht"
+    default = None if field is None else field.get_default()
+    if isinstance(default, bool):
+        return str(default).lower()
+    if isinstance(default, (int, float)):
+        return f"{default:g}"
+    return str(default) if default not in (None, "", {}) else "leeg"
+
+
+def uitleg() -> list[list[str]]:
+    """Rows (blad, kolom, eenheid, standaard, betekenis) for the sheet ``uitleg``."""
+    note = "rij 1: kolomkoppen; lege cel: niet opgegeven, de standaard geldt; fracties als 0.075"
+    rows = [["alle bladen", "", "", "", f"{note} (niet 7,5 %); bedragen in euro"]]
+    for sheet in [*SHEETS, _MATRIX]:
+        rows.append([sheet, "(blad)", "", "", _BLAD[sheet]])
+        if sheet == _MATRIX:
+            rows.append([sheet, "<gebied>", "van -1 tot 1", "leeg", "correlatie van rij en kolom"])
+            continue
+        columns = KEY_SHEETS[sheet][1] if sheet in KEY_SHEETS else TABLES[sheet][2]
+        extra = {"aanbieders": ["capaciteit_<PRODUCT>"], "kader": [f"{_SLEUTEL}<aanbieder>"]}
+        for column in [*columns, *extra.get(sheet, [])]:
+            prefix = next((n for n in _NESTED if column.startswith(n + "_")), "")
+            leaf = column.removeprefix(f"{prefix}_") if prefix else column
+            unit, meaning = UITLEG.get(f"{sheet}.{column}") or UITLEG[leaf]
+            if prefix:
+                meaning = f"{'aantal ' if prefix == 'clienten' else ''}{_UNIT[prefix]}: {meaning}"
+            standaard = "leeg" if "<" in column else _standaard(sheet, column)
+            rows.append([sheet, column, unit.format(u=_UNIT[prefix]), standaard, meaning])
+    return rows
