@@ -137,15 +137,17 @@ _banner_gezien = False
 
 def _highs_zonder_banner() -> highspy.Highs:
     """A Highs instance; the first one per process prints a banner on C-level stdout,
-    which would corrupt ``--json`` output, so fd 1 points at stderr meanwhile."""
+    which would corrupt ``--json`` output and clutter stderr, so fd 1 points at the null
+    device meanwhile."""
     global _banner_gezien
     if _banner_gezien:
         return highspy.Highs()
     sys.stdout.flush()
     bewaard = os.dup(1)
     try:
-        os.dup2(2, 1)
-        h = highspy.Highs()
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 1)
+            h = highspy.Highs()
     finally:
         sys.stdout.flush()
         os.dup2(bewaard, 1)
