@@ -16,9 +16,9 @@ from cases.excel import (
     SHEETS,
     TABLES,
     read_workbook,
-    write_template,
     write_workbook,
 )
+from cases.excel_template import write_template
 from cases.schema import Kader
 from plafond.cli import main
 

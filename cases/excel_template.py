@@ -1,0 +1,229 @@
+"""The Excel template: a worked example case and an ``uitleg`` sheet describing each column.
+
+:func:`write_template` builds on :mod:`cases.excel` (the workbook layout); the descriptions
+here must follow the schema in :mod:`cases.schema` (a test checks every column is explained).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from openpyxl.styles import Alignment
+
+from cases.excel import (
+    _MATRIX,
+    _NESTED,
+    _SLEUTEL,
+    KEY_SHEETS,
+    REFERENTIE,
+    SHEETS,
+    TABLES,
+    _build,
+    _leaf,
+    _sheet,
+)
+from cases.files import atomic_write
+from cases.schema import Case, Correlatie, Risicodeling
+from cases.verdeling import Verdeling
+
+
+def write_template(path: str | os.PathLike[str]) -> Path:
+    """Write an Excel case to fill in: an example row per sheet and a first sheet ``uitleg``."""
+    wb = _build(voorbeeld())
+    ws = _sheet(wb, "uitleg", ["blad", "kolom", "eenheid", "standaard", "betekenis"], uitleg())
+    ws.column_dimensions["E"].width = 100
+    for cell in ws["E"]:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    wb.move_sheet("uitleg", offset=-(len(wb.sheetnames) - 1))
+    wb.active = 0
+    return atomic_write(path, wb.save)
+
+
+# --- the template: a worked example and the column descriptions ---------------------------
+
+
+def voorbeeld() -> Case:
+    """The reference case shortened to one product, one gebied, a partner and overig."""
+    from cases.load import case_from_dict, load_case
+
+    ref = load_case(REFERENTIE)
+    product, gebied = ref.producten[0].id, ref.gebieden[0].id
+    keep = [ref.partners()[0], *[a.id for a in ref.aanbieders if a.rol == "overig"][:1]]
+
+    def fits(row: dict[str, Any]) -> bool:
+        return (
+            row.get("product") in (None, product)
+            and row.get("gebied") in (None, gebied)
+            and row.get("aanbieder") in (None, *keep)
+        )
+
+    data = ref.model_dump()
+    data.update(
+        naam="voorbeeld",
+        bron=f"Ingekort uit de meegeleverde case {ref.naam}; bedragen illustratief.",
+        toelichting="Vervang de voorbeeldregels door uw eigen gegevens; blad uitleg "
+        "beschrijft elke kolom. Controleer met: plafond validate <bestand>.xlsx",
+        producten=[p for p in data["producten"] if p["id"] == product],
+        gebieden=[g for g in data["gebieden"] if g["id"] == gebied],
+        aanbieders=[
+            {**a, "capaciteit": {k: v for k, v in a["capaciteit"].items() if k == product}}
+            for a in data["aanbieders"]
+            if a["id"] in keep
+        ],
+        werkgebied=[{"aanbieder": a, "gebied": gebied, "product": product} for a in keep],
+    )
+    for table in ("tarieven", "historie", "vraag"):
+        data[table] = [r for r in data[table] if fits(r)]
+    kader, markt = data["kader"], data["marktordening"]
+    for table in ("opslagen", "overige_uitgaven"):
+        kader[table] = [r for r in kader[table] if fits(r)]
+    kader["correlatie"]["matrix"] = None
+    if kader["risicodeling"]["sleutel"] is not None:
+        kader["risicodeling"]["sleutel"] = {keep[0]: 1.0}
+    markt["minimum_bedrag"] = [
+        {"aanbieder": keep[0], "gebied": gebied, "product": product, "bedrag": 100_000.0}
+    ]
+    return case_from_dict(data, bron="<sjabloon>")
+
+
+_BLAD = {
+    "case": "naam, jaar en bron van de case",
+    "producten": "de diensten (BGI, BGG, …)",
+    "gebieden": "de gebieden (wijken, gemeenten) met hun inwoners",
+    "aanbieders": "de aanbieders: partners (lumpsum, B) en overig (overige aanbieders en PGB, C)",
+    "tarieven": "het reële tarief per product, gegeven of opgebouwd uit kosten (AMvB reële prijs)",
+    "historie": "omzet vorig jaar per aanbieder, gebied en product",
+    "vraag": "cliënten en volume per cliënt per gebied en product, met hun onzekerheid",
+    "werkgebied": "optioneel: toegestane combinaties; zonder dit blad die uit historie",
+    "kader": "het financieel kader: indexatie, taakstelling, plafond, correlatie, risicodeling",
+    "opslagen": "opslagen op de lumpsum van een partner",
+    "overige_uitgaven": "raming (in euro) van wat C werkelijk kost, met onzekerheid",
+    "marktordening": "regels voor de verdeling over aanbieders en gebieden",
+    "minimum_bedrag": "optioneel: minimumbedrag voor een aanbieder",
+    _MATRIX: "optioneel: correlatie per paar gebieden (kolom gebied, dan een kolom per gebied)",
+}
+_UNIT = {"clienten": "cliënten", "volume_per_client": "eenheden per cliënt", "": "euro"}
+#: Column or key → (unit, meaning); ``sheet.column`` wins over ``column``; {u} is the unit.
+UITLEG: dict[str, tuple[str, str]] = {
+    "id": ("code", "korte naam zonder '/', uniek op dit blad; andere bladen verwijzen ernaar"),
+    "naam": ("tekst", "volledige naam"),
+    "case.naam": ("code", "naam van de case, zonder '/'"),
+    "jaar": ("jaartal", "het contractjaar (2000–2100)"),
+    "bron": ("tekst", "het brondocument; zeg of de bedragen illustratief zijn"),
+    "toelichting": ("tekst", "vrije toelichting of onderbouwing"),
+    "eenheid": ("tekst", "eenheid van volume: uur, dagdeel, …"),
+    "gemeente": ("tekst", "de gemeente van het gebied (correlatie, risicodeling, overzicht)"),
+    "inwoners": ("aantal", "aantal inwoners"),
+    "aandeel_75plus": ("fractie", "aandeel inwoners van 75 jaar en ouder (0.09 = 9 %)"),
+    "aandeel_85plus": ("fractie", "aandeel inwoners van 85 jaar en ouder"),
+    "aandeel_laag_inkomen": ("fractie", "aandeel huishoudens met een laag inkomen"),
+    "rol": ("partner of overig", "partner: krijgt een lumpsum (B); overig: overige en PGB (C)"),
+    "capaciteit_<PRODUCT>": (
+        "eenheden per jaar",
+        "meeste volume per jaar, een kolom per product; leeg: geen grens",
+    ),
+    "max_gebieden": ("aantal", "meeste gebieden die deze aanbieder mag bedienen"),
+    "product": ("code", "id uit blad producten"),
+    "aanbieder": ("code", "id uit blad aanbieders"),
+    "gebied": ("code", "id uit blad gebieden"),
+    "tarieven.aanbieder": ("code", "leeg: het tarief geldt voor alle aanbieders van het product"),
+    "tarief": ("euro per eenheid", "een gegeven reëel tarief; anders leeg en cao_uurloon invullen"),
+    "cao_uurloon": ("euro per betaald uur", "bruto uurloon volgens CAO-schaal en trede"),
+    "toeslagen": ("fractie", "× (1 + ·): vakantiegeld, eindejaarsuitkering, toeslagen"),
+    "werkgeverslasten": ("fractie", "× (1 + ·): sociale lasten en pensioen"),
+    "productiviteit": ("fractie in (0, 1]", "÷ ·: deel van de betaalde uren dat cliënttijd is"),
+    "reiskosten": ("euro per cliëntuur", "plus: reistijd, reiskosten en scholing"),
+    "overhead": ("fractie", "× (1 + ·): management, huisvesting, administratie"),
+    "risico_opslag": ("fractie", "× (1 + ·): marge voor risico en innovatie"),
+    "uren_per_eenheid": ("uur per eenheid", "× ·: personeelsuren per eenheid (BGG-dagdeel: 0.75)"),
+    "omzet": ("euro", "omzet vorig jaar: basis van lumpsum (partners) en plafond (alle regels)"),
+    "bedrag": ("euro", "opslag op de lumpsum van deze partner"),
+    "minimum_bedrag.bedrag": ("euro", "de aanbieder krijgt minstens dit bedrag"),
+    "minimum_bedrag.gebied": ("code", "leeg: over alle gebieden samen"),
+    "minimum_bedrag.product": ("code", "leeg: over alle producten samen"),
+    "omschrijving": ("tekst", "waarvoor de opslag is"),
+    "verdeling": (
+        "naam",
+        "vast, normaal, lognormaal, gamma, poisson, negbin, triangulair, "
+        "pert, uniform of empirisch",
+    ),
+    "gemiddelde": ("{u}", "verwachte waarde (vast, normaal, lognormaal, gamma, poisson, negbin)"),
+    "cv": ("fractie", "variatiecoëfficiënt sd / gemiddelde; geef óf cv óf sd"),
+    "sd": ("{u}", "standaardafwijking; geef óf cv óf sd"),
+    "min": ("{u}", "laagste waarde (triangulair, pert, uniform)"),
+    "modus": ("{u}", "meest waarschijnlijke waarde (triangulair, pert)"),
+    "max": ("{u}", "hoogste waarde (triangulair, pert, uniform)"),
+    "waarden": ("{u}, gescheiden door ;", "waarnemingen voor empirisch, bijv. 1; 2.5; 3"),
+    "indexatie": ("fractie", "prijsindex op de omzet van vorig jaar (0.0387 = 3,87 %)"),
+    "taakstelling": ("fractie", "korting op plafond en lumpsum (0.075 = 7,5 %)"),
+    "looptijd": ("jaren", "contractduur; bedragen zijn per jaar"),
+    "plafond": ("euro", "budgetplafond A; leeg: afgeleid uit alle historie plus opslagen"),
+    "correlatie.binnen_gemeente": (
+        "van -1 tot 1",
+        "correlatie van onzekere posten in één gemeente",
+    ),
+    "correlatie.tussen_gemeenten": ("van -1 tot 1", "correlatie tussen gemeenten"),
+    "risicodeling.aandeel_partners": ("fractie", "deel van de overschrijding voor de partners"),
+    "risicodeling.verdeelsleutel": (
+        "lumpsum, sleutel of gemeente",
+        "verdeling over partners: naar lumpsum, naar de gewichten "
+        "risicodeling.sleutel.<aanbieder>, of per gemeente",
+    ),
+    "risicodeling.drempel": ("fractie van A", "geen terugvordering onder deze overschrijding"),
+    "risicodeling.drempel_soort": (
+        "franchise of eigen_risico",
+        "franchise: boven de drempel telt alles; eigen_risico: alleen het deel boven de drempel",
+    ),
+    "risicodeling.maximum": ("fractie van lumpsum", "grens op de terugvordering per partner"),
+    "risicodeling.onderschrijding": ("fractie", "deel van een onderbesteding voor de partners"),
+    f"{_SLEUTEL}<aanbieder>": ("gewicht", "gewicht per partner, alleen bij verdeelsleutel sleutel"),
+    "max_gebieden_per_aanbieder": ("aantal", "elke aanbieder bedient hoogstens zoveel gebieden"),
+    "min_aanbieders_per_gebied": ("aantal", "minstens zoveel aanbieders per gebied"),
+    "max_aanbieders_per_gebied": ("aantal", "hoogstens zoveel aanbieders per gebied"),
+    "transitie_band": ("fractie", "bedrag per partner blijft binnen ± dit deel van zijn lumpsum"),
+    "overige_dekken": ("true of false", "mogen de overige aanbieders vraag dekken"),
+}
+
+
+def _standaard(sheet: str, column: str) -> str:
+    """The default of a column, from the schema: 'verplicht', 'leeg' or the value."""
+    model = KEY_SHEETS[sheet][0] if sheet in KEY_SHEETS else TABLES[sheet][1]
+    name = column
+    if sheet == "vraag" and column not in ("gebied", "product"):
+        model, name = Verdeling, _leaf(column)
+    elif "." in column:
+        group, name = column.split(".", 1)
+        model = {"correlatie": Correlatie, "risicodeling": Risicodeling}[group]
+    field = model.model_fields.get(name)
+    if field is not None and field.is_required():
+        return "verplicht"
+    default = None if field is None else field.get_default()
+    if isinstance(default, bool):
+        return str(default).lower()
+    if isinstance(default, (int, float)):
+        return f"{default:g}"
+    return str(default) if default not in (None, "", {}) else "leeg"
+
+
+def uitleg() -> list[list[str]]:
+    """Rows (blad, kolom, eenheid, standaard, betekenis) for the sheet ``uitleg``."""
+    note = "rij 1: kolomkoppen; lege cel: niet opgegeven, de standaard geldt; fracties als 0.075"
+    rows = [["alle bladen", "", "", "", f"{note} (niet 7,5 %); bedragen in euro"]]
+    for sheet in [*SHEETS, _MATRIX]:
+        rows.append([sheet, "(blad)", "", "", _BLAD[sheet]])
+        if sheet == _MATRIX:
+            rows.append([sheet, "<gebied>", "van -1 tot 1", "leeg", "correlatie van rij en kolom"])
+            continue
+        columns = KEY_SHEETS[sheet][1] if sheet in KEY_SHEETS else TABLES[sheet][2]
+        extra = {"aanbieders": ["capaciteit_<PRODUCT>"], "kader": [f"{_SLEUTEL}<aanbieder>"]}
+        for column in [*columns, *extra.get(sheet, [])]:
+            prefix = next((n for n in _NESTED if column.startswith(n + "_")), "")
+            leaf = column.removeprefix(f"{prefix}_") if prefix else column
+            unit, meaning = UITLEG.get(f"{sheet}.{column}") or UITLEG[leaf]
+            if prefix:
+                meaning = f"{'aantal ' if prefix == 'clienten' else ''}{_UNIT[prefix]}: {meaning}"
+            standaard = "leeg" if "<" in column else _standaard(sheet, column)
+            rows.append([sheet, column, unit.format(u=_UNIT[prefix]), standaard, meaning])
+    return rows
