@@ -1,0 +1,86 @@
+"""Estimators with their uncertainty: Wilson interval, quantile interval, CVaR, exceedance.
+
+The intervals assume independent scenarios (plain MC). For Sobol and LHS the true error is
+usually smaller, so the same formulas are conservative there.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import special, stats
+
+FloatArray = NDArray[np.float64]
+
+#: Two-sided 95 % normal score.
+Z95 = float(special.ndtri(0.975))
+
+
+def wilson(successen: float, n: int, z: float = Z95) -> tuple[float, float]:
+    """Wilson score interval for a probability (fractions; 95 % by default)."""
+    if n <= 0:
+        return (0.0, 1.0)
+    p = successen / n
+    noemer = 1.0 + z * z / n
+    midden = (p + z * z / (2 * n)) / noemer
+    breedte = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / noemer
+    return (max(0.0, midden - breedte), min(1.0, midden + breedte))
+
+
+def gemiddelde_se(som: float, kwadratensom: float, n: int) -> tuple[float, float]:
+    """Mean and its standard error from a sum and a sum of squares (same unit as the data)."""
+    gemiddelde = som / n
+    if n < 2:
+        return gemiddelde, math.nan
+    var = max(kwadratensom - som * gemiddelde, 0.0) / (n - 1)
+    return gemiddelde, math.sqrt(var / n)
+
+
+def kwantiel_ci(
+    gesorteerd: FloatArray, q: float, niveau: float = 0.95
+) -> tuple[float, float, float]:
+    """The ``q``-quantile of sorted data with a distribution-free confidence interval.
+
+    The interval is spanned by the order statistics ``X_(l)`` and ``X_(u)`` with ``l`` and
+    ``u`` the binomial ``(1 -/+ niveau) / 2`` quantiles of ``Binomial(n, q)`` (1-based).
+
+    Returns
+    -------
+    tuple
+        (estimate, lower, upper), in the unit of the data.
+    """
+    n = gesorteerd.size
+    schatting = float(np.quantile(gesorteerd, q))
+    staart = (1.0 - niveau) / 2.0
+    laag = int(stats.binom.ppf(staart, n, q))
+    hoog = int(stats.binom.ppf(1.0 - staart, n, q)) + 1
+    laag, hoog = min(max(laag, 1), n), min(max(hoog, 1), n)
+    return schatting, float(gesorteerd[laag - 1]), float(gesorteerd[hoog - 1])
+
+
+def cvar(verlies: FloatArray, niveau: float = 0.95) -> float:
+    """Conditional value at risk: the mean of the worst ``1 - niveau`` share of outcomes.
+
+    Uses the ``ceil((1 - niveau) n)`` largest values (``np.partition``, linear time).
+    """
+    n = verlies.size
+    k = max(1, math.ceil((1.0 - niveau) * n - 1e-9))
+    staart = np.partition(verlies, n - k)[n - k :]
+    return float(staart.mean())
+
+
+def overschrijdingskansen(gesorteerd: FloatArray, plafonds: FloatArray) -> FloatArray:
+    """Share of scenarios whose spending exceeds each plafond (exceedance function).
+
+    Parameters
+    ----------
+    gesorteerd
+        Spending per scenario, sorted ascending (euro).
+    plafonds
+        Plafond values (euro), any shape.
+    """
+    n = gesorteerd.size
+    plafonds = np.asarray(plafonds, dtype=np.float64)
+    return (n - np.searchsorted(gesorteerd, plafonds, side="right")) / n
