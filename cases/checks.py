@@ -1,0 +1,215 @@
+"""Checks across tables: unknown ids, duplicates, consistency. Each names the row at fault.
+
+Like PyPSA's ``consistency.py``: small ``check_*`` functions, run in order by
+:func:`check_case`, each raising one :class:`~cases.errors.CaseError`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+import numpy as np
+
+from cases.errors import CaseError
+from cases.schema import Case
+
+_ONBEKEND = {
+    "gebied": "onbekend gebied",
+    "product": "onbekend product",
+    "aanbieder": "onbekende aanbieder",
+    "partner": "onbekende partner",
+}
+
+
+def _known(bron: str, where: str, value: str | None, known: Iterable[str], kind: str) -> None:
+    known = list(known)
+    if value is not None and value not in known:
+        raise CaseError(
+            bron, where, f"{_ONBEKEND[kind]} {value!r}; bekend zijn: {', '.join(known) or '(geen)'}"
+        )
+
+
+def check_unique_ids(case: Case, bron: str) -> None:
+    """Ids in producten, gebieden and aanbieders are unique."""
+    for table in ("producten", "gebieden", "aanbieders"):
+        counts = Counter(row.id for row in getattr(case, table))
+        for key, n in counts.items():
+            if n > 1:
+                raise CaseError(bron, f"{table}[{key}]", f"id komt {n} keer voor; ids zijn uniek")
+
+
+def _check_unique_rows(bron: str, table: str, keys: list[tuple], labels: str) -> None:
+    seen: dict[tuple, int] = {}
+    for i, key in enumerate(keys):
+        if key in seen:
+            raise CaseError(
+                bron,
+                f"{table}[rij {i + 1}]",
+                f"dubbele regel voor ({labels}) = {key}; zelfde als rij {seen[key] + 1}",
+            )
+        seen[key] = i
+
+
+def check_references(case: Case, bron: str) -> None:
+    """Every gebied, aanbieder and product named in a table exists."""
+    producten = [p.id for p in case.producten]
+    gebieden = [g.id for g in case.gebieden]
+    aanbieders = [a.id for a in case.aanbieders]
+    for a in case.aanbieders:
+        for product in a.capaciteit:
+            _known(bron, f"aanbieders[{a.id}].capaciteit", product, producten, "product")
+    for i, t in enumerate(case.tarieven):
+        _known(bron, f"tarieven[rij {i + 1}].product", t.product, producten, "product")
+        _known(bron, f"tarieven[rij {i + 1}].aanbieder", t.aanbieder, aanbieders, "aanbieder")
+    rows = [
+        ("historie", case.historie),
+        ("vraag", case.vraag),
+        ("werkgebied", case.werkgebied),
+        ("kader.opslagen", case.kader.opslagen),
+        ("kader.overige_uitgaven", case.kader.overige_uitgaven),
+        ("marktordening.minimum_bedrag", case.marktordening.minimum_bedrag),
+    ]
+    for table, table_rows in rows:
+        for i, row in enumerate(table_rows):
+            where = f"{table}[rij {i + 1}]"
+            if hasattr(row, "aanbieder"):
+                _known(bron, f"{where}.aanbieder", row.aanbieder, aanbieders, "aanbieder")
+            if hasattr(row, "gebied"):
+                _known(bron, f"{where}.gebied", row.gebied, gebieden, "gebied")
+            if hasattr(row, "product"):
+                _known(bron, f"{where}.product", row.product, producten, "product")
+
+
+def check_unique_rows(case: Case, bron: str) -> None:
+    """No two rows describe the same combination."""
+    _check_unique_rows(
+        bron,
+        "tarieven",
+        [(t.product, t.aanbieder) for t in case.tarieven],
+        "product, aanbieder",
+    )
+    _check_unique_rows(
+        bron,
+        "historie",
+        [(h.aanbieder, h.gebied, h.product) for h in case.historie],
+        "aanbieder, gebied, product",
+    )
+    _check_unique_rows(
+        bron, "vraag", [(v.gebied, v.product) for v in case.vraag], "gebied, product"
+    )
+    _check_unique_rows(
+        bron,
+        "werkgebied",
+        [(w.aanbieder, w.gebied, w.product) for w in case.werkgebied],
+        "aanbieder, gebied, product",
+    )
+
+
+def check_tarieven_complete(case: Case, bron: str) -> None:
+    """Every (aanbieder, product) that appears in historie or werkgebied has a reëel tarief."""
+    generic = {t.product for t in case.tarieven if t.aanbieder is None}
+    specific = {(t.aanbieder, t.product) for t in case.tarieven if t.aanbieder is not None}
+    for table in ("historie", "werkgebied"):
+        for i, row in enumerate(getattr(case, table)):
+            if row.product not in generic and (row.aanbieder, row.product) not in specific:
+                raise CaseError(
+                    bron,
+                    f"{table}[rij {i + 1}]",
+                    f"geen reëel tarief voor product {row.product!r} bij aanbieder "
+                    f"{row.aanbieder!r}; voeg een tarief voor het product toe in tarieven",
+                )
+
+
+def check_partner_rules(case: Case, bron: str) -> None:
+    """Opslagen and sleutels apply to partners only; a sleutel has positive weight."""
+    partners = case.partners()
+    for i, o in enumerate(case.kader.opslagen):
+        if o.aanbieder not in partners:
+            raise CaseError(
+                bron,
+                f"kader.opslagen[rij {i + 1}].aanbieder",
+                f"{o.aanbieder!r} is geen partner; een opslag hoort bij de lumpsum van een partner",
+            )
+    sleutel = case.kader.risicodeling.sleutel
+    if sleutel is not None:
+        for key in sleutel:
+            _known(bron, "kader.risicodeling.sleutel", key, partners, "partner")
+        if sum(sleutel.values()) <= 0:
+            raise CaseError(
+                bron,
+                "kader.risicodeling.sleutel",
+                "de gewichten tellen op tot 0; geef gewichten > 0",
+            )
+
+
+def check_correlatie(case: Case, bron: str) -> None:
+    """A correlation matrix names known gebieden, is symmetric and positive semi-definite."""
+    matrix = case.kader.correlatie.matrix
+    if matrix is None:
+        return
+    ids = [g.id for g in case.gebieden]
+    where = "kader.correlatie.matrix"
+    for row_id, row in matrix.items():
+        _known(bron, where, row_id, ids, "gebied")
+        for col_id in row:
+            _known(bron, f"{where}[{row_id}]", col_id, ids, "gebied")
+    full = np.eye(len(ids))
+    for i, a in enumerate(ids):
+        for j, b in enumerate(ids):
+            if i != j:
+                rho_ab = matrix.get(a, {}).get(b)
+                rho_ba = matrix.get(b, {}).get(a)
+                if rho_ab is not None and rho_ba is not None and rho_ab != rho_ba:
+                    raise CaseError(bron, f"{where}[{a}][{b}]", "matrix is niet symmetrisch")
+                full[i, j] = rho_ab if rho_ab is not None else (rho_ba or 0.0)
+    if np.linalg.eigvalsh(full).min() < -1e-10:
+        raise CaseError(bron, where, "geen geldige correlatiematrix (niet positief semi-definiet)")
+
+
+def check_marktordening(case: Case, bron: str) -> None:
+    """Minimum and maximum number of aanbieders per gebied are consistent."""
+    m = case.marktordening
+    lo, hi = m.min_aanbieders_per_gebied, m.max_aanbieders_per_gebied
+    if lo is not None and hi is not None and lo > hi:
+        raise CaseError(
+            bron,
+            "marktordening.min_aanbieders_per_gebied",
+            f"{lo} is groter dan max_aanbieders_per_gebied ({hi})",
+        )
+
+
+CHECKS = (
+    check_unique_ids,
+    check_references,
+    check_unique_rows,
+    check_tarieven_complete,
+    check_partner_rules,
+    check_correlatie,
+    check_marktordening,
+)
+
+
+def check_case(case: Case, bron: str) -> None:
+    """Run every cross-table check; raise the first :class:`CaseError` found."""
+    for check in CHECKS:
+        check(case, bron)
+
+
+def check_plafond(case: Case, bron: str) -> None:
+    """A given plafond A covers at least the partners' lumpsum B (else C would be negative)."""
+    from cases.framework import kader  # framework builds on a checked case
+
+    if case.kader.plafond is None:
+        return
+    fw = kader(case)
+    if fw.plafond < fw.lumpsum:
+        raise CaseError(
+            bron,
+            "kader.plafond",
+            f"het plafond ({fw.plafond:,.2f} euro) is kleiner dan de lumpsum B "
+            f"({fw.lumpsum:,.2f} euro); toegestaan: een plafond van minstens B",
+        )
+
+
+CHECKS = (*CHECKS, check_plafond)

@@ -1,0 +1,41 @@
+"""Safe writing: atomic files and cells that Excel will never execute."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], None]) -> Path:
+    """Write a file all at once: ``write`` fills a temp file beside ``path``, then it is renamed.
+
+    A failing ``write`` leaves no file at ``path`` (and no temp file behind).
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=target.suffix, dir=target.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def safe_cell(value: Any) -> Any:
+    """Neutralise text that a spreadsheet would read as a formula (formula injection).
+
+    Text beginning with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a leading
+    single quote ``'`` (the OWASP advice for CSV and Excel) so it is never evaluated;
+    numbers and other values pass unchanged.
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value

@@ -1,0 +1,263 @@
+"""The Case: one financing problem of a gemeente or region, as immutable typed tables.
+
+Every table is a tuple of frozen rows; the schema of each column (type, unit, default,
+meaning) is documented in ``cases/README.md``. Type and range checks live here (pydantic);
+checks across tables (unknown ids, duplicates) live in :mod:`cases.checks`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from cases.verdeling import Verdeling
+
+
+def _eindig(value: float) -> float:
+    if not math.isfinite(value):
+        raise ValueError("moet een eindig getal zijn (geen NaN of oneindig)")
+    return value
+
+
+def _niet_negatief(value: float) -> float:
+    _eindig(value)
+    if value < 0:
+        raise ValueError("mag niet negatief zijn; toegestaan: 0 of meer")
+    return value
+
+
+def _fractie(value: float) -> float:
+    _eindig(value)
+    if 1 < value <= 100:
+        raise ValueError(
+            f"is een fractie tussen 0 en 1, geen percentage; "
+            f"schrijf {value / 100:g} voor {value:g} %"
+        )
+    if not 0 <= value <= 1:
+        raise ValueError("moet een fractie tussen 0 en 1 zijn")
+    return value
+
+
+def _positieve_fractie(value: float) -> float:
+    _fractie(value)
+    if value == 0:
+        raise ValueError("moet groter dan 0 zijn (een fractie in (0, 1])")
+    return value
+
+
+Bedrag = Annotated[float, AfterValidator(_niet_negatief)]
+"""Money in euros, >= 0."""
+Aantal = Annotated[float, AfterValidator(_niet_negatief)]
+"""A volume or count (uur, dagdeel, clienten), >= 0."""
+Fractie = Annotated[float, AfterValidator(_fractie)]
+"""A share in [0, 1]; 0.075 means 7,5 %."""
+Id = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[^\s/][^/]*$")]
+
+
+class _Rij(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Product(_Rij):
+    """A service (dienst), e.g. BGI; ``eenheid`` is its unit of volume (uur, dagdeel)."""
+
+    id: Id
+    naam: str
+    eenheid: str = "uur"
+
+
+class Gebied(_Rij):
+    """A district (gebied, wijk) of a gemeente, with population characteristics."""
+
+    id: Id
+    gemeente: str
+    inwoners: Annotated[int, Field(ge=0)]
+    aandeel_75plus: Fractie | None = None
+    aandeel_85plus: Fractie | None = None
+    aandeel_laag_inkomen: Fractie | None = None
+
+
+class Aanbieder(_Rij):
+    """A provider: a strategic ``partner`` (gets a lumpsum) or ``overig`` (paid from C)."""
+
+    id: Id
+    naam: str
+    rol: Literal["partner", "overig"]
+    capaciteit: dict[str, Aantal] = Field(default_factory=dict)
+    max_gebieden: Annotated[int, Field(ge=1)] | None = None
+
+
+class Tarief(_Rij):
+    """A reëel tarief per product (optionally per aanbieder): given, or built from costs.
+
+    Either ``tarief`` (euro per eenheid) or the cost build-up: ``cao_uurloon`` (euro per
+    paid hour, gross, CAO scale and step) with the fractions ``toeslagen`` (holiday pay,
+    year-end bonus, allowances), ``werkgeverslasten``, ``productiviteit`` (share of paid
+    hours that is client time), ``overhead``, ``risico_opslag``, plus ``reiskosten`` (euro
+    per client hour, travel and training) and ``uren_per_eenheid`` (staff hours per unit).
+    """
+
+    product: Id
+    aanbieder: Id | None = None
+    tarief: Bedrag | None = None
+    cao_uurloon: Bedrag | None = None
+    toeslagen: Fractie = 0.0
+    werkgeverslasten: Fractie = 0.0
+    productiviteit: Annotated[float, AfterValidator(_positieve_fractie)] = 1.0
+    overhead: Fractie = 0.0
+    risico_opslag: Fractie = 0.0
+    reiskosten: Bedrag = 0.0
+    uren_per_eenheid: Annotated[float, Field(gt=0)] = 1.0
+    toelichting: str = ""
+
+    @model_validator(mode="after")
+    def _given_or_built(self) -> Tarief:
+        if (self.tarief is None) == (self.cao_uurloon is None):
+            raise ValueError(
+                "geef óf tarief (euro per eenheid) óf cao_uurloon met de kostencomponenten"
+            )
+        return self
+
+
+class Historie(_Rij):
+    """Last year's omzet (euro) of an aanbieder in a gebied for a product."""
+
+    aanbieder: Id
+    gebied: Id
+    product: Id
+    omzet: Bedrag
+
+
+class Vraag(_Rij):
+    """Demand in a gebied for a product: number of clients × volume per client."""
+
+    gebied: Id
+    product: Id
+    clienten: Verdeling
+    volume_per_client: Verdeling
+
+
+class Werkgebied(_Rij):
+    """An allowed (aanbieder, gebied, product) combination for the allocation."""
+
+    aanbieder: Id
+    gebied: Id
+    product: Id
+
+
+class Opslag(_Rij):
+    """A surcharge (euro) on a partner's lumpsum, e.g. Maastricht's krachtenbundeling."""
+
+    aanbieder: Id
+    gebied: Id
+    product: Id
+    bedrag: Bedrag
+    omschrijving: str = ""
+
+
+class OverigeUitgave(Verdeling):
+    """Forecast of real spending (euro) on overige aanbieders and PGB in a gebied."""
+
+    gebied: Id
+    product: Id
+
+
+class Correlatie(_Rij):
+    """Correlation of the uncertain lines (Gaussian copula), by gemeente, or a full matrix.
+
+    ``matrix`` maps gebied → gebied → correlation between lines of different gebieden;
+    lines in one gebied use ``binnen_gemeente``.
+    """
+
+    binnen_gemeente: Annotated[float, Field(ge=-1, le=1)] = 0.0
+    tussen_gemeenten: Annotated[float, Field(ge=-1, le=1)] = 0.0
+    matrix: dict[str, dict[str, Annotated[float, Field(ge=-1, le=1)]]] | None = None
+
+
+class Risicodeling(_Rij):
+    """The risk rule: how an overschrijding of plafond A is clawed back from the partners."""
+
+    aandeel_partners: Fractie = 0.5
+    verdeelsleutel: Literal["lumpsum", "sleutel", "gemeente"] = "lumpsum"
+    sleutel: dict[str, Annotated[float, AfterValidator(_niet_negatief)]] | None = None
+    drempel: Fractie = 0.0
+    drempel_soort: Literal["franchise", "eigen_risico"] = "franchise"
+    maximum: Fractie | None = None
+    onderschrijding: Fractie = 0.0
+
+    @model_validator(mode="after")
+    def _sleutel_when_needed(self) -> Risicodeling:
+        if (self.verdeelsleutel == "sleutel") != (self.sleutel is not None):
+            raise ValueError(
+                "sleutel (gewicht per aanbieder) hoort bij verdeelsleutel: sleutel, en alleen daar"
+            )
+        return self
+
+
+class Kader(_Rij):
+    """The financial framework: indexatie, taakstelling, opslagen, plafond, C, risk rule."""
+
+    indexatie: Annotated[float, AfterValidator(_fractie)] = 0.0
+    taakstelling: Fractie = 0.0
+    looptijd: Annotated[int, Field(ge=1, le=10)] = 1
+    opslagen: tuple[Opslag, ...] = ()
+    plafond: Bedrag | None = None
+    overige_uitgaven: tuple[OverigeUitgave, ...] = ()
+    correlatie: Correlatie = Correlatie()
+    risicodeling: Risicodeling = Risicodeling()
+
+
+class MinimumBedrag(_Rij):
+    """A minimum amount (euro) for a named aanbieder (Groningen's social basis)."""
+
+    aanbieder: Id
+    bedrag: Bedrag
+    gebied: Id | None = None
+    product: Id | None = None
+
+
+class Marktordening(_Rij):
+    """Market-structure rules the allocation must respect."""
+
+    max_gebieden_per_aanbieder: Annotated[int, Field(ge=1)] | None = None
+    min_aanbieders_per_gebied: Annotated[int, Field(ge=0)] | None = None
+    max_aanbieders_per_gebied: Annotated[int, Field(ge=1)] | None = None
+    minimum_bedrag: tuple[MinimumBedrag, ...] = ()
+    transitie_band: Fractie | None = None
+    overige_dekken: bool = True
+
+
+class Case(BaseModel):
+    """One financing problem: the tables of DESIGN.md, validated and immutable."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    naam: Id
+    jaar: Annotated[int, Field(ge=2000, le=2100)]
+    bron: str = ""
+    toelichting: str = ""
+    producten: tuple[Product, ...] = Field(min_length=1)
+    gebieden: tuple[Gebied, ...] = Field(min_length=1)
+    aanbieders: tuple[Aanbieder, ...] = Field(min_length=1)
+    tarieven: tuple[Tarief, ...] = Field(min_length=1)
+    historie: tuple[Historie, ...] = ()
+    vraag: tuple[Vraag, ...] = ()
+    werkgebied: tuple[Werkgebied, ...] = ()
+    kader: Kader = Kader()
+    marktordening: Marktordening = Marktordening()
+
+    def partners(self) -> tuple[str, ...]:
+        """Ids of the aanbieders with rol ``partner``, in case order."""
+        return tuple(a.id for a in self.aanbieders if a.rol == "partner")
+
+    def gemeente_van(self) -> dict[str, str]:
+        """Map gebied id → gemeente."""
+        return {g.id: g.gemeente for g in self.gebieden}
+
+
+#: Tables that may be written as a mapping ``id: {fields}`` in YAML.
+ID_TABLES = ("producten", "gebieden", "aanbieders")
+#: Required top-level keys of a case file.
+REQUIRED = ("naam", "jaar", "producten", "gebieden", "aanbieders", "tarieven")

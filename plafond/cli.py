@@ -1,0 +1,74 @@
+"""The `plafond` command: one subcommand per module in :mod:`plafond.commands`.
+
+Exit codes: 0 done; 2 the input is wrong (one line on stderr); 3 the problem has no
+solution (the explanation on stderr); 1 anything else (a bug: the traceback is shown).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+from cases import CaseError
+
+#: Subcommands, in the order `plafond --help` lists them (modules in plafond/commands/).
+COMMANDS = ["cases", "validate"]
+
+EXIT_OK, EXIT_BUG, EXIT_INPUT, EXIT_INFEASIBLE = 0, 1, 2, 3
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with exit code 2 and a single line for usage errors."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sys.stderr.write(f"{self.prog}: {message}\n")
+        raise SystemExit(EXIT_INPUT)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand registered."""
+    from plafond import __version__
+
+    parser = _Parser(prog="plafond", description="Wmo-budgetten: kader, verdeling en risico.")
+    parser.add_argument("--version", action="version", version=f"plafond {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for name in COMMANDS:
+        importlib.import_module(f"plafond.commands.{name}").add_parser(sub)
+    return parser
+
+
+def _infeasible_type() -> type[BaseException] | None:
+    try:
+        from optimize import NoFeasibleAllocation
+    except ImportError:
+        return None
+    return NoFeasibleAllocation
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    infeasible = _infeasible_type()
+    try:
+        return int(args.run(args) or EXIT_OK)
+    except CaseError as exc:
+        sys.stderr.write(f"fout: {exc}\n")
+        return EXIT_INPUT
+    except BrokenPipeError:  # e.g. `plafond ... --json | head`
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        return EXIT_OK
+    except KeyboardInterrupt:
+        sys.stderr.write("afgebroken\n")
+        return 130
+    except Exception as exc:
+        if infeasible is not None and isinstance(exc, infeasible):
+            sys.stderr.write(f"geen oplossing: {exc}\n")
+            return EXIT_INFEASIBLE
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

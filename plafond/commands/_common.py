@@ -1,0 +1,39 @@
+"""Pieces every subcommand shares: the CASE argument, JSON on stdout, output files."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from cases import Case, CaseError, load_case
+
+
+def add_case_argument(parser: argparse.ArgumentParser) -> None:
+    """Add the positional CASE: a .yaml/.yml/.xlsx path or the name of a bundled case."""
+    parser.add_argument(
+        "case", metavar="CASE", help="pad naar .yaml/.yml/.xlsx of naam van een meegeleverde case"
+    )
+
+
+def load_case_from_args(args: argparse.Namespace) -> Case:
+    """Load the case named by ``args.case`` (raises CaseError on bad input)."""
+    return load_case(args.case)
+
+
+def print_json(obj: Any) -> None:
+    """Print ``obj`` as JSON on stdout, and nothing else."""
+    json.dump(obj, sys.stdout, ensure_ascii=False, indent=2, allow_nan=False)
+    sys.stdout.write("\n")
+
+
+def check_output_suffix(path: str, allowed: tuple[str, ...]) -> Path:
+    """The output path, if its suffix is one of ``allowed`` (e.g. ('.xlsx', '.csv'))."""
+    out = Path(path)
+    if out.suffix.lower() not in allowed:
+        raise CaseError(
+            path, "", f"onbekend uitvoertype {out.suffix!r}; toegestaan: {', '.join(allowed)}"
+        )
+    return out

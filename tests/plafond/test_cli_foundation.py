@@ -1,0 +1,69 @@
+"""`plafond cases` and `plafond validate` through the real entry point."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from cases import bundled_case_names, framework, load_case
+from plafond.cli import main
+from plafond.fmt import euro, procent
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "plafond.cli", *args], capture_output=True, text=True, cwd="/"
+    )
+
+
+def test_dutch_notation():
+    assert euro(1_441_196.25) == "€ 1.441.196,25"
+    assert euro(0.5) == "€ 0,50"
+    assert euro(-1234.5) == "-€ 1.234,50"
+    assert procent(0.075) == "7,5 %"
+
+
+def test_at_least_four_bundled_cases_each_validates_with_a_bron():
+    names = bundled_case_names()
+    assert len(names) >= 4, names
+    for name in names:
+        case = load_case(name)
+        assert "illustratief" in case.bron.lower(), name
+        assert "seed" in case.bron.lower(), name
+        fw = framework.kader(case)
+        assert fw.plafond >= fw.lumpsum > 0
+
+
+def test_cases_lists_every_bundled_case_from_any_directory():
+    result = _run("cases")
+    assert result.returncode == 0, result.stderr
+    for name in bundled_case_names():
+        assert name in result.stdout
+
+
+def test_validate_prints_a_b_c_in_dutch_notation():
+    result = _run("validate", "maastricht-heuvelland-2022")
+    assert result.returncode == 0, result.stderr
+    fw = framework.kader(load_case("maastricht-heuvelland-2022"))
+    for amount in (fw.plafond, fw.lumpsum, fw.overige_uitgaven):
+        assert euro(amount) in result.stdout
+    for partner in ("levanto", "summa", "vvg", "radar", "sgl"):
+        assert partner in result.stdout
+
+
+def test_validate_json_is_only_json_and_matches_the_framework(capsys):
+    assert main(["validate", "maastricht-heuvelland-2022", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    fw = framework.kader(load_case("maastricht-heuvelland-2022"))
+    assert out == fw.to_dict()
+    assert sum(out["lumpsum_per_aanbieder"].values()) == pytest.approx(out["lumpsum"], abs=0.005)
+    assert out["plafond"] == pytest.approx(out["lumpsum"] + out["overige_uitgaven"], abs=0.005)
+
+
+def test_usage_error_is_exit_2():
+    result = _run("validate")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
