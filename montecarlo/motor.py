@@ -55,6 +55,8 @@ class Model:
     kosten
         Cost per unit of volume of each vraag line borne by each partner, shape
         ``(P, len(vraag))`` (euro per unit: share of the line × reëel tarief).
+    partners
+        Partner ids along the partner axis.
     """
 
     overige: tuple[Marginaal, ...]
@@ -65,6 +67,7 @@ class Model:
     regel: Regel
     lumpsum: FloatArray
     kosten: FloatArray
+    partners: tuple[str, ...] = ()
 
     @property
     def dimensies(self) -> int:
