@@ -35,8 +35,8 @@ from montecarlo.verdelingen import Marginaal
 #: Gamma shape from which the table replaces ``gammaincinv``.
 TABEL_VANAF = 50.0
 _T_MAX = 1.0 / np.sqrt(TABEL_VANAF)
-_T_GRID = np.linspace(0.0, _T_MAX, 129)
-_Z_GRID = np.linspace(-8.5, 8.5, 4097)
+_T_GRID = np.linspace(0.0, _T_MAX, 65)
+_Z_GRID = np.linspace(-8.5, 8.5, 2049)
 
 
 @functools.cache
