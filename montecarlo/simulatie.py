@@ -115,6 +115,24 @@ def resultaat_uit(
     )
 
 
+def simuleer_model(
+    model: Model,
+    n: int,
+    *,
+    seed: int,
+    methode: str = "mc",
+    kans: float | None = None,
+    werkers: int | None = None,
+    naam: str = "model",
+) -> SimulatieResultaat:
+    """Like :func:`simulate`, for an array-level :class:`~montecarlo.motor.Model` (no Case)."""
+    ruw = draai(model, n, seed=seed, methode=methode, werkers=werkers)
+    partners = list(model.partners) or [f"p{i + 1}" for i in range(model.lumpsum.size)]
+    return resultaat_uit(
+        model, ruw, case=naam, seed=seed, methode=methode, partners=partners, kans=kans
+    )
+
+
 def nieuwe_seed() -> int:
     """A fresh seed from the operating system's entropy (recorded in the result)."""
     return int(np.random.SeedSequence().entropy % 2**63)
