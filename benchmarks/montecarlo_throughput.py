@@ -1,0 +1,175 @@
+"""Throughput, memory and accuracy of montecarlo on the reference case (prints figures).
+
+Run: ``python benchmarks/montecarlo_throughput.py`` (about a minute on 2 cores).
+Not part of the tests: timings depend on the machine and its load.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+from scipy import stats
+
+import montecarlo
+from cases import load_case
+from montecarlo import Regel, correlatiematrix, marginaal
+from montecarlo.model import bouw_model
+from montecarlo.motor import Model
+from montecarlo.risicodeling import terugvordering
+from montecarlo.simulatie import simuleer_model
+from montecarlo.steekproef import STROOM
+from montecarlo.vraag import totaal_volume
+
+CASE = "maastricht-heuvelland-2022"
+MILJOEN = 1_000_000
+
+
+def beste(f, herhaal: int = 3) -> float:
+    tijden = []
+    for _ in range(herhaal):
+        t0 = time.perf_counter()
+        f()
+        tijden.append(time.perf_counter() - t0)
+    return min(tijden)
+
+
+def kale_trekkingen(d: int, n: int, werkers: int) -> None:
+    """The same number of standard normals, drawn with numpy in strooms, no transforms."""
+
+    def stroom(k: int) -> None:
+        np.random.default_rng(np.random.SeedSequence(1, spawn_key=(k,))).standard_normal(
+            (d, min(STROOM, n - k * STROOM))
+        )
+
+    strooms = range(-(-n // STROOM))
+    if werkers == 1:
+        for k in strooms:
+            stroom(k)
+    else:
+        with ThreadPoolExecutor(werkers) as pool:
+            list(pool.map(stroom, strooms))
+
+
+def naieve_lus(model: Model, n: int) -> None:
+    """One scenario at a time in Python: what the engine avoids."""
+    rng = np.random.default_rng(1)
+    lf = np.linalg.cholesky(model.correlatie)
+    nc, nv = len(model.overige), len(model.vraag)
+    for _ in range(n):
+        z = rng.standard_normal(model.dimensies)
+        zc = lf @ z[: nc + nv]
+        s = model.vaste_uitgaven[0] + sum(
+            float(m.uit_normaal(zc[i : i + 1])[0]) for i, m in enumerate(model.overige)
+        )
+        kosten = np.zeros(model.lumpsum.size)
+        for j, v in enumerate(model.vraag):
+            n_c = v.clienten.uit_normaal(zc[nc + j : nc + j + 1])
+            vol = totaal_volume(n_c, z[nc + nv + j : nc + nv + j + 1], v.volume_gemiddelde,
+                                v.volume_sd)  # fmt: skip
+            kosten += model.kosten[:, j] * vol[0]
+        terugvordering(np.array([s]), model.regel)
+
+
+def piekgeheugen(n: int) -> dict[str, float]:
+    """Peak RSS and traced (numpy) allocations of simulate(n) in a fresh process (MB)."""
+    code = f"""
+import json, resource, tracemalloc
+import montecarlo
+from cases import load_case
+case = load_case({CASE!r})
+montecarlo.simulate(case, 1024, seed=1)
+rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+tracemalloc.start()
+montecarlo.simulate(case, {n}, seed=1)
+_, piek = tracemalloc.get_traced_memory()
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({{"rss_mb": rss / 1024, "rss_vooraf_mb": rss0 / 1024, "traced_mb": piek / 2**20}}))
+"""
+    uit = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(uit.stdout)
+
+
+def fout_per_methode(n: int, herhalingen: int) -> dict[str, dict[str, float]]:
+    """RMS error of P and E[(C-k)+] against the closed form: two correlated normal lines."""
+    mu, sd, rho, k = 1.8e6, math.sqrt(1e10 + 2.25e10 + 2 * 0.5 * 1.5e10), 0.5, 2.0e6
+    model = Model(
+        overige=(
+            marginaal({"verdeling": "normaal", "gemiddelde": 1e6, "sd": 1e5}),
+            marginaal({"verdeling": "normaal", "gemiddelde": 8e5, "sd": 1.5e5}),
+        ),
+        overige_pot=(0, 0),
+        vraag=(),
+        correlatie=correlatiematrix(["a", "b"], {"a": "x", "b": "x"}, binnen_gemeente=rho),
+        vaste_uitgaven=np.array([0.0]),
+        regel=Regel(plafond=[k], gewichten=[[1.0]]),
+        lumpsum=np.array([1.0]),
+        kosten=np.zeros((1, 0)),
+    )
+    d = (mu - k) / sd
+    p_exact = stats.norm.sf(k, mu, sd)
+    e_exact = (mu - k) * stats.norm.cdf(d) + sd * stats.norm.pdf(d)
+    uit = {}
+    for methode in montecarlo.METHODES:
+        fp, fe = [], []
+        for seed in range(herhalingen):
+            r = simuleer_model(model, n, seed=seed, methode=methode, werkers=1)
+            fp.append(r.overschrijdingskans - p_exact)
+            fe.append(r.verwachte_overschrijding - e_exact)
+        uit[methode] = {
+            "rms_fout_kans": float(np.sqrt(np.mean(np.square(fp)))),
+            "rms_fout_overschrijding_euro": float(np.sqrt(np.mean(np.square(fe)))),
+        }
+    return uit
+
+
+def main() -> None:
+    case = load_case(CASE)
+    model = bouw_model(case)
+    werkers = os.cpu_count() or 1
+    montecarlo.simulate(case, 2**16, seed=1)  # warm-up: tables, imports
+    t_sim = beste(lambda: montecarlo.simulate(case, MILJOEN, seed=42))
+    t_sim1 = beste(lambda: montecarlo.simulate(case, MILJOEN, seed=42, werkers=1), 2)
+    t_kaal1 = beste(lambda: kale_trekkingen(model.dimensies, MILJOEN, 1))
+    t_kaal = beste(lambda: kale_trekkingen(model.dimensies, MILJOEN, werkers))
+    n_lus = 2000
+    t_lus = beste(lambda: naieve_lus(model, n_lus), 1) * MILJOEN / n_lus
+    t0 = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "plafond.cli", "simulate", CASE, "-n", str(MILJOEN), "--seed",
+         "42", "--json"], check=True, capture_output=True,
+    )  # fmt: skip
+    t_cli = time.perf_counter() - t0
+    geheugen = {n: piekgeheugen(n) for n in (MILJOEN, 4 * MILJOEN)}
+    fouten = fout_per_methode(2**14, 40)
+
+    print(f"reference case {CASE}: {model.dimensies} normal scores per scenario, {werkers} cores")
+    print(f"1M scenarios in-process ({werkers} threads): {t_sim:.2f} s "
+          f"= {MILJOEN / t_sim:,.0f} scenarios/s  (1 thread: {t_sim1:.2f} s)")  # fmt: skip
+    print(f"1M scenarios via the CLI (--json, incl. start-up): {t_cli:.2f} s")
+    print(f"bare numpy draws of the same {model.dimensies}M normals: {t_kaal1:.2f} s on 1 thread, "
+          f"{t_kaal:.2f} s on {werkers}")  # fmt: skip
+    print(f"  ratio simulate / bare draws: {t_sim / t_kaal:.2f} (same threads), "
+          f"{t_sim1 / t_kaal1:.2f} (1 thread each)")  # fmt: skip
+    print(f"naive per-scenario Python loop, scaled from {n_lus}: {t_lus:.0f} s for 1M "
+          f"= {t_lus / t_sim:,.0f}x slower")  # fmt: skip
+    for n, g in geheugen.items():
+        print(f"peak memory at {n / 1e6:.0f}M: RSS {g['rss_mb']:.0f} MB (before the run "
+              f"{g['rss_vooraf_mb']:.0f} MB), traced numpy {g['traced_mb']:.0f} MB")  # fmt: skip
+    r_rss = geheugen[4 * MILJOEN]["rss_mb"] / geheugen[MILJOEN]["rss_mb"]
+    r_tr = geheugen[4 * MILJOEN]["traced_mb"] / geheugen[MILJOEN]["traced_mb"]
+    print(f"  ratio 4M / 1M: RSS {r_rss:.2f}, traced {r_tr:.2f} (8 bytes per scenario are kept)")
+    print("error against the closed form (two correlated normals, n = 16384, 40 seeds, RMS):")
+    for methode, f in fouten.items():
+        print(f"  {methode:5s} kans {f['rms_fout_kans']:.2e}   "
+              f"E[overschrijding] EUR {f['rms_fout_overschrijding_euro']:,.0f}")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

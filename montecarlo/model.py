@@ -1,0 +1,154 @@
+"""From a Case to the arrays of the engine (:class:`~montecarlo.motor.Model`).
+
+How the case enters the simulation:
+
+- Spending = the partners' lumpsum B (fixed) + the overige uitgaven C: one random line per
+  row of ``kader.overige_uitgaven`` (euro). The plafond A comes from the framework.
+- Demand (``vraag``: clienten × volume per client per gebied and product) is the *total*
+  demand of the service in the gebied, served by partners and overige alike. It does not
+  add to spending (the lumpsum is fixed, C has its own forecast) but it drives each
+  partner's exploitation risk: the partner delivers its share of the volume, its share of
+  the historie omzet of *all* aanbieders in that gebied and product, at the reëel tarief
+  (``framework.tarief(case, product, aanbieder)``). Demand and C lines are linked through
+  the copula (same gemeente: ``binnen_gemeente``), so a year of high demand tends to be a
+  year of high C as well.
+- Verdeelsleutel ``lumpsum``: one pot, weights the lumpsum per partner. ``sleutel``: one
+  pot, weights ``risicodeling.sleutel``. ``gemeente``: one pot per gemeente with its own
+  plafond (the framework's derived plafond per gemeente, scaled to A when A is given) and
+  lumpsum; each gemeente's overschrijding is shared by the partners pro rata their lumpsum
+  in that gemeente.
+- ``maximum`` is a fraction of each partner's (total) lumpsum.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from cases import Case, framework
+from montecarlo.copula import correlatiematrix
+from montecarlo.motor import Model
+from montecarlo.risicodeling import Regel
+from montecarlo.verdelingen import marginaal
+from montecarlo.vraag import SamengesteldeVraag
+
+
+def _lumpsum_per_gemeente(case: Case, lumpsum: pd.Series) -> pd.DataFrame:
+    """Lumpsum (euro) per partner (rows) and gemeente (columns), scaled to ``lumpsum``."""
+    regels = framework.lumpsum_regels(case).reset_index()
+    regels["gemeente"] = regels["gebied"].map(case.gemeente_van())
+    tabel = regels.pivot_table(
+        index="aanbieder", columns="gemeente", values="lumpsum", aggfunc="sum", fill_value=0.0
+    )
+    gemeenten = sorted({g.gemeente for g in case.gebieden})
+    tabel = tabel.reindex(index=lumpsum.index, columns=gemeenten, fill_value=0.0)
+    rijsom = tabel.sum(axis=1)
+    totaal = tabel.sum(axis=0)
+    standaard = (
+        totaal / totaal.sum() if totaal.sum() > 0 else pd.Series(1 / len(gemeenten), gemeenten)
+    )
+    for a in tabel.index:
+        verdeling = tabel.loc[a] / rijsom[a] if rijsom[a] > 0 else standaard
+        tabel.loc[a] = verdeling * lumpsum[a]
+    return tabel
+
+
+def bouw_model(case: Case, lumpsum_per_aanbieder: Mapping[str, float] | None = None) -> Model:
+    """The engine's arrays for ``case`` (module docstring: how each part enters).
+
+    Parameters
+    ----------
+    case
+        A validated Case.
+    lumpsum_per_aanbieder
+        Lumpsum per partner (euro) to use instead of the framework's, e.g. an optimised
+        allocation; partners it does not name get 0.
+
+    Raises
+    ------
+    ValueError
+        If the case has no partner with a positive lumpsum, or names unknown partners.
+    """
+    kader = framework.kader(case)
+    partners = list(kader.lumpsum_per_aanbieder.index)
+    if lumpsum_per_aanbieder is not None:
+        onbekend = sorted(set(lumpsum_per_aanbieder) - set(partners))
+        if onbekend:
+            raise ValueError(f"lumpsum voor onbekende partner(s): {', '.join(onbekend)}")
+        lumpsum = pd.Series({a: float(lumpsum_per_aanbieder.get(a, 0.0)) for a in partners})
+    else:
+        lumpsum = kader.lumpsum_per_aanbieder.astype(float)
+    if lumpsum.sum() <= 0:
+        raise ValueError("geen partner met een positieve lumpsum: niets om te simuleren")
+    rd = case.kader.risicodeling
+    gemeente_van = case.gemeente_van()
+
+    if rd.verdeelsleutel == "gemeente":
+        per_gemeente = _lumpsum_per_gemeente(case, lumpsum)
+        gemeenten = list(per_gemeente.columns)
+        afgeleid = kader.per_gemeente_product["plafond"].groupby(level="gemeente").sum()
+        afgeleid = afgeleid.reindex(gemeenten, fill_value=0.0)
+        plafond = afgeleid.to_numpy() * (kader.plafond / afgeleid.sum())
+        gewichten = per_gemeente.to_numpy().T
+        vast = per_gemeente.sum(axis=0).to_numpy()
+        pot_van = {g: gemeenten.index(gemeente_van[g]) for g in gemeente_van}
+    else:
+        plafond = np.array([kader.plafond])
+        if rd.verdeelsleutel == "sleutel":
+            gewichten = np.array([[float((rd.sleutel or {}).get(a, 0.0)) for a in partners]])
+        else:
+            gewichten = lumpsum.to_numpy()[None, :]
+        vast = np.array([lumpsum.sum()])
+        pot_van = dict.fromkeys(gemeente_van, 0)
+
+    maximum = None if rd.maximum is None else rd.maximum * lumpsum.to_numpy()
+    regel = Regel(
+        plafond=plafond,
+        gewichten=gewichten,
+        aandeel_partners=rd.aandeel_partners,
+        drempel=rd.drempel,
+        drempel_soort=rd.drempel_soort,
+        maximum=maximum,
+        onderschrijding=rd.onderschrijding,
+    )
+
+    overige = case.kader.overige_uitgaven
+    omzet = pd.DataFrame(
+        [h.model_dump() for h in case.historie], columns=["aanbieder", "gebied", "product", "omzet"]
+    )
+    totaal = omzet.groupby(["gebied", "product"])["omzet"].sum()
+    per_aanbieder = omzet.groupby(["aanbieder", "gebied", "product"])["omzet"].sum()
+    kosten = np.zeros((len(partners), len(case.vraag)))
+    for j, v in enumerate(case.vraag):
+        noemer = float(totaal.get((v.gebied, v.product), 0.0))
+        for i, a in enumerate(partners):
+            teller = float(per_aanbieder.get((a, v.gebied, v.product), 0.0))
+            if noemer > 0 and teller > 0:
+                kosten[i, j] = teller / noemer * framework.tarief(case, v.product, a)
+    lijnen = [o.gebied for o in overige] + [v.gebied for v in case.vraag]
+    c = case.kader.correlatie
+    correlatie = correlatiematrix(
+        lijnen,
+        gemeente_van,
+        binnen_gemeente=c.binnen_gemeente,
+        tussen_gemeenten=c.tussen_gemeenten,
+        matrix=c.matrix,
+    )
+    return Model(
+        overige=tuple(marginaal(o) for o in overige),
+        overige_pot=tuple(pot_van[o.gebied] for o in overige),
+        vraag=tuple(
+            SamengesteldeVraag(
+                marginaal(v.clienten), v.volume_per_client.mean(), v.volume_per_client.std()
+            )
+            for v in case.vraag
+        ),
+        correlatie=correlatie,
+        vaste_uitgaven=vast,
+        regel=regel,
+        lumpsum=lumpsum.to_numpy(),
+        kosten=kosten,
+        partners=tuple(partners),
+    )

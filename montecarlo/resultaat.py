@@ -1,0 +1,154 @@
+"""The immutable result of a simulation, its tables, curves and the simulate JSON."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from montecarlo import schatters
+
+FloatArray = NDArray[np.float64]
+
+#: Percentiles of spending in the JSON (fractions).
+PERCENTIELEN = {"p5": 0.05, "p50": 0.50, "p95": 0.95, "p99": 0.99}
+
+
+@dataclass(frozen=True)
+class SimulatieResultaat:
+    """What ``montecarlo.simulate`` returns; every estimate with its uncertainty.
+
+    Attributes
+    ----------
+    case, scenarios, seed, methode
+        The run: case name, number of scenarios, seed used, ``mc``/``sobol``/``lhs``.
+    plafond, lumpsum
+        A and B (euro).
+    uitgaven
+        Dict gemiddelde, p5, p50, p95, p99 of total spending B + C (euro).
+    overschrijdingskans, overschrijdingskans_ci95
+        P(spending > A) (fraction) with its Wilson 95 % interval.
+    verwachte_overschrijding, verwachte_overschrijding_se
+        E[max(0, spending - A)] (euro) and its standard error.
+    cvar95_overschrijding
+        Mean overschrijding in the worst 5 % of scenarios (euro).
+    terugvordering
+        DataFrame indexed by aanbieder: lumpsum, verwacht, se, kans, p95, aandeel_lumpsum
+        (euro; kans and aandeel_lumpsum as fractions).
+    exploitatie
+        DataFrame indexed by aanbieder: lumpsum, verwachte_kosten (volume it must deliver
+        at the reëel tarief), verwacht_resultaat (lumpsum - terugvordering - kosten), se,
+        kans_verlies (fraction), verwacht_tekort (E[max(0, -resultaat)]) — euro.
+    kans, plafond_bij_kans
+        When asked (``kans=α``): the plafond at which P(spending > plafond) = α, as
+        (estimate, lower, upper) of a 95 % order-statistic interval (euro); else None.
+    uitgaven_per_scenario
+        Total spending of every scenario (euro, read-only): the data behind the
+        histogram and the exceedance curve.
+    """
+
+    case: str
+    scenarios: int
+    seed: int
+    methode: str
+    plafond: float
+    lumpsum: float
+    uitgaven: dict[str, float]
+    overschrijdingskans: float
+    overschrijdingskans_ci95: tuple[float, float]
+    verwachte_overschrijding: float
+    verwachte_overschrijding_se: float
+    cvar95_overschrijding: float
+    terugvordering: pd.DataFrame
+    exploitatie: pd.DataFrame
+    uitgaven_per_scenario: FloatArray = field(repr=False)
+    kans: float | None = None
+    plafond_bij_kans: tuple[float, float, float] | None = None
+
+    @functools.cached_property
+    def _gesorteerd(self) -> FloatArray:
+        return np.sort(self.uitgaven_per_scenario)
+
+    def overschrijdingskans_bij(self, plafonds: FloatArray | float) -> FloatArray:
+        """Exceedance function: P(spending > plafond) for each plafond (euro -> fraction)."""
+        return schatters.overschrijdingskansen(self._gesorteerd, np.asarray(plafonds))
+
+    def overschrijdingscurve(self, punten: int = 101) -> pd.DataFrame:
+        """The exceedance curve from the 0.1 % to the 99.9 % spending quantile.
+
+        Returns
+        -------
+        DataFrame
+            Columns plafond (euro), kans, ci_laag, ci_hoog (fractions, Wilson 95 %).
+        """
+        lo, hi = np.quantile(self._gesorteerd, [0.001, 0.999])
+        plafonds = np.linspace(lo, hi, punten)
+        kansen = self.overschrijdingskans_bij(plafonds)
+        n = self.scenarios
+        ci = np.array([schatters.wilson(k * n, n) for k in kansen]).reshape(-1, 2)
+        return pd.DataFrame(
+            {"plafond": plafonds, "kans": kansen, "ci_laag": ci[:, 0], "ci_hoog": ci[:, 1]}
+        )
+
+    def histogram(self, bakken: int = 60) -> pd.DataFrame:
+        """Histogram of total spending: columns van, tot (euro), aantal, dichtheid (per euro)."""
+        aantal, randen = np.histogram(self.uitgaven_per_scenario, bins=bakken)
+        breedte = np.diff(randen)
+        return pd.DataFrame(
+            {
+                "van": randen[:-1],
+                "tot": randen[1:],
+                "aantal": aantal,
+                "dichtheid": aantal / (self.scenarios * breedte),
+            }
+        )
+
+    def plafond_voor_kans(self, kans: float) -> tuple[float, float, float]:
+        """The plafond with P(spending > plafond) = ``kans``: (estimate, lower, upper), euro.
+
+        The interval is the distribution-free 95 % interval of the ``1 - kans`` quantile.
+        """
+        if not 0.0 < kans < 1.0:
+            raise ValueError(f"kans moet tussen 0 en 1 liggen, niet {kans!r}")
+        return schatters.kwantiel_ci(self._gesorteerd, 1.0 - kans)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The simulate JSON of DESIGN.md, plus ``exploitatie`` and (with kans) the plafond."""
+        terug = {
+            a: {
+                "verwacht": float(r.verwacht),
+                "se": float(r.se),
+                "kans": float(r.kans),
+                "p95": float(r.p95),
+                "aandeel_lumpsum": float(r.aandeel_lumpsum),
+            }
+            for a, r in self.terugvordering.iterrows()
+        }
+        uit: dict[str, Any] = {
+            "case": self.case,
+            "scenarios": self.scenarios,
+            "seed": self.seed,
+            "methode": self.methode,
+            "plafond": self.plafond,
+            "lumpsum": self.lumpsum,
+            "uitgaven": dict(self.uitgaven),
+            "overschrijdingskans": self.overschrijdingskans,
+            "overschrijdingskans_ci95": list(self.overschrijdingskans_ci95),
+            "verwachte_overschrijding": self.verwachte_overschrijding,
+            "verwachte_overschrijding_se": self.verwachte_overschrijding_se,
+            "cvar95_overschrijding": self.cvar95_overschrijding,
+            "terugvordering": terug,
+            "exploitatie": {
+                a: {k: float(v) for k, v in r.items()} for a, r in self.exploitatie.iterrows()
+            },
+        }
+        if self.kans is not None and self.plafond_bij_kans is not None:
+            schatting, laag, hoog = self.plafond_bij_kans
+            uit["kans"] = self.kans
+            uit["plafond_bij_kans"] = schatting
+            uit["plafond_bij_kans_ci95"] = [laag, hoog]
+        return uit

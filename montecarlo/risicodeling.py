@@ -1,0 +1,158 @@
+"""The risk-sharing rule, written once as a pure function on arrays (euros, to the cent).
+
+For every *pot* (the whole region, or one gemeente when the verdeelsleutel is ``gemeente``)
+with plafond ``A`` and spending ``S`` (all amounts rounded to whole cents, half a cent up):
+
+1. ``overschrijding O = max(0, S - A)``; ``onderschrijding U = max(0, A - S)``.
+2. The drempel ``D = drempel * A``. ``franchise``: nothing is clawed back while ``O <= D``;
+   above it, the whole ``O`` counts. ``eigen_risico``: only ``O - D`` counts. The same
+   drempel acts on ``U`` when an onderschrijding is shared.
+3. The partners' share: ``aandeel_partners * grondslag(O) - onderschrijding * grondslag(U)``,
+   rounded to the cent. A negative amount is a payment *to* the partners.
+4. Split over the partners by the pot's weights (pro rata lumpsum, a given key, or the
+   lumpsums within the gemeente) with the largest-remainder method in cents, so the parts
+   add up to the partners' share exactly; ties go to the partner listed first.
+5. Summed over pots, then each partner's amount is capped at ``maximum * its lumpsum``
+   (in absolute value, rounded down to the cent). What a cap cuts off is *not*
+   redistributed over the other partners: the gemeente bears it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+FloatArray = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Regel:
+    """The risk rule of a case in arrays.
+
+    Attributes
+    ----------
+    plafond
+        Plafond ``A`` per pot, shape ``(K,)`` (euro).
+    gewichten
+        Verdeelsleutel per pot and partner, shape ``(K, P)``; each row sums to 1.
+    aandeel_partners
+        Fraction of the (counted) overschrijding the partners bear.
+    drempel
+        Fraction of ``A`` (per pot) under which nothing is clawed back.
+    drempel_soort
+        ``"franchise"`` or ``"eigen_risico"`` (module docstring).
+    maximum
+        Cap per partner in euro, shape ``(P,)``, or None for no cap.
+    onderschrijding
+        Fraction of an underspend paid to the partners.
+    """
+
+    plafond: FloatArray
+    gewichten: FloatArray
+    aandeel_partners: float = 0.5
+    drempel: float = 0.0
+    drempel_soort: Literal["franchise", "eigen_risico"] = "franchise"
+    maximum: FloatArray | None = None
+    onderschrijding: float = 0.0
+
+    def __post_init__(self) -> None:
+        plafond = np.atleast_1d(np.asarray(self.plafond, dtype=np.float64))
+        gewichten = np.atleast_2d(np.asarray(self.gewichten, dtype=np.float64))
+        if gewichten.shape[0] != plafond.shape[0]:
+            raise ValueError("gewichten moeten één rij per pot (plafond) hebben")
+        sommen = gewichten.sum(axis=1, keepdims=True)
+        if np.any(gewichten < 0) or np.any(sommen <= 0):
+            raise ValueError("de verdeelsleutel moet niet-negatief zijn met een positieve som")
+        if self.drempel_soort not in ("franchise", "eigen_risico"):
+            raise ValueError("drempel_soort moet franchise of eigen_risico zijn")
+        object.__setattr__(self, "plafond", plafond)
+        object.__setattr__(self, "gewichten", gewichten / sommen)
+        if self.maximum is not None:
+            object.__setattr__(self, "maximum", np.asarray(self.maximum, dtype=np.float64))
+
+    @property
+    def partners(self) -> int:
+        """Number of partners ``P``."""
+        return self.gewichten.shape[1]
+
+
+def centen(bedrag: FloatArray | float) -> FloatArray:
+    """Euros to whole cents (as floats), half a cent rounded up."""
+    return np.floor(np.asarray(bedrag, dtype=np.float64) * 100.0 + 0.5)
+
+
+def _grondslag(verschil_c: FloatArray, drempel_c: FloatArray, soort: str) -> FloatArray:
+    if soort == "eigen_risico":
+        return np.maximum(verschil_c - drempel_c, 0.0)
+    return np.where(verschil_c > drempel_c, verschil_c, 0.0)
+
+
+def verdeel_centen(totaal_c: FloatArray, gewichten: FloatArray) -> FloatArray:
+    """Split whole-cent totals over partners so the parts add up exactly.
+
+    Parameters
+    ----------
+    totaal_c
+        Totals in cents, shape ``(n,)`` (may be negative).
+    gewichten
+        Weights per partner, shape ``(P,)``, summing to 1.
+
+    Returns
+    -------
+    ndarray
+        Cents per partner, shape ``(P, n)``; columns sum to ``totaal_c``.
+    """
+    teken = np.sign(totaal_c)
+    absoluut = np.abs(totaal_c)
+    ruw = gewichten[:, None] * absoluut[None, :]
+    deel = np.floor(ruw)
+    rest = absoluut - deel.sum(axis=0)
+    fractie = ruw - deel
+    for i in range(gewichten.size):
+        # rank of partner i among the remainders: larger ones first, ties to the first listed
+        rang = np.zeros(absoluut.shape)
+        for j in range(gewichten.size):
+            if j != i:
+                rang += (fractie[j] > fractie[i]) if j > i else (fractie[j] >= fractie[i])
+        deel[i] += rang < rest
+    return deel * teken[None, :]
+
+
+def terugvordering(uitgaven: FloatArray, regel: Regel) -> FloatArray:
+    """Terugvordering per partner per scenario (euro; negative: paid to the partner).
+
+    Parameters
+    ----------
+    uitgaven
+        Spending per pot and scenario, shape ``(K, n)``, or ``(n,)`` for one pot (euro).
+    regel
+        The rule (:class:`Regel`).
+
+    Returns
+    -------
+    ndarray
+        Shape ``(P, n)``, whole cents expressed in euro.
+    """
+    s_c = centen(np.atleast_2d(uitgaven))
+    a_c = centen(regel.plafond)[:, None]
+    d_c = centen(regel.drempel * regel.plafond)[:, None]
+    totaal = np.zeros((regel.partners, s_c.shape[1]))
+    for pot in range(s_c.shape[0]):
+        over = _grondslag(np.maximum(s_c[pot] - a_c[pot], 0.0), d_c[pot], regel.drempel_soort)
+        deel_c = np.floor(regel.aandeel_partners * over + 0.5)
+        if regel.onderschrijding > 0.0:
+            onder = _grondslag(np.maximum(a_c[pot] - s_c[pot], 0.0), d_c[pot], regel.drempel_soort)
+            deel_c = deel_c - np.floor(regel.onderschrijding * onder + 0.5)
+        totaal += verdeel_centen(deel_c, regel.gewichten[pot])
+    if regel.maximum is not None:
+        cap = np.floor(regel.maximum * 100.0 + 1e-6)[:, None]
+        totaal = np.clip(totaal, -cap, cap)
+    return totaal / 100.0
+
+
+def overschrijding(uitgaven: FloatArray, plafond: float) -> FloatArray:
+    """``max(0, uitgaven - plafond)`` in euro (whole cents)."""
+    return np.maximum(centen(uitgaven) - centen(plafond), 0.0) / 100.0

@@ -1,0 +1,89 @@
+"""Estimators with their uncertainty: Wilson interval, quantile interval, CVaR, exceedance.
+
+The intervals assume independent scenarios (plain MC). For Sobol and LHS the true error is
+usually smaller, so the same formulas are conservative there.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import special, stats
+
+FloatArray = NDArray[np.float64]
+
+#: Two-sided 95 % normal score.
+Z95 = float(special.ndtri(0.975))
+
+
+def wilson(successen: float, n: int, z: float = Z95) -> tuple[float, float]:
+    """Wilson score interval for a probability (fractions; 95 % by default)."""
+    if n <= 0:
+        return (0.0, 1.0)
+    p = successen / n
+    noemer = 1.0 + z * z / n
+    midden = (p + z * z / (2 * n)) / noemer
+    breedte = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / noemer
+    return (max(0.0, midden - breedte), min(1.0, midden + breedte))
+
+
+def gemiddelde_se(som: float, kwadratensom: float, n: int) -> tuple[float, float]:
+    """Mean and its standard error from a sum and a sum of squares (same unit as the data)."""
+    gemiddelde = som / n
+    if n < 2:
+        return gemiddelde, math.nan
+    var = max(kwadratensom - som * gemiddelde, 0.0) / (n - 1)
+    return gemiddelde, math.sqrt(var / n)
+
+
+def kwantiel_ci(data: FloatArray, q: float, niveau: float = 0.95) -> tuple[float, float, float]:
+    """The ``q``-quantile of the data with a distribution-free confidence interval.
+
+    The interval is spanned by the order statistics ``X_(l)`` and ``X_(u)`` with ``l`` and
+    ``u`` the binomial ``(1 -/+ niveau) / 2`` quantiles of ``Binomial(n, q)`` (1-based), so
+    it covers the true quantile with probability at least ``niveau`` for any continuous law.
+    Works on unsorted data (``np.partition``, linear time).
+
+    Returns
+    -------
+    tuple
+        (estimate, lower, upper), in the unit of the data.
+    """
+    n = data.size
+    staart = (1.0 - niveau) / 2.0
+    laag = min(max(int(stats.binom.ppf(staart, n, q)), 1), n)
+    hoog = min(max(int(stats.binom.ppf(1.0 - staart, n, q)) + 1, 1), n)
+    positie = q * (n - 1)
+    k0 = int(np.floor(positie))
+    k1 = min(k0 + 1, n - 1)
+    deel = np.partition(data, sorted({laag - 1, hoog - 1, k0, k1}))
+    schatting = deel[k0] + (positie - k0) * (deel[k1] - deel[k0])
+    return float(schatting), float(deel[laag - 1]), float(deel[hoog - 1])
+
+
+def cvar(verlies: FloatArray, niveau: float = 0.95) -> float:
+    """Conditional value at risk: the mean of the worst ``1 - niveau`` share of outcomes.
+
+    Uses the ``ceil((1 - niveau) n)`` largest values (``np.partition``, linear time).
+    """
+    n = verlies.size
+    k = max(1, math.ceil((1.0 - niveau) * n - 1e-9))
+    staart = np.partition(verlies, n - k)[n - k :]
+    return float(staart.mean())
+
+
+def overschrijdingskansen(gesorteerd: FloatArray, plafonds: FloatArray) -> FloatArray:
+    """Share of scenarios whose spending exceeds each plafond (exceedance function).
+
+    Parameters
+    ----------
+    gesorteerd
+        Spending per scenario, sorted ascending (euro).
+    plafonds
+        Plafond values (euro), any shape.
+    """
+    n = gesorteerd.size
+    plafonds = np.asarray(plafonds, dtype=np.float64)
+    return (n - np.searchsorted(gesorteerd, plafonds, side="right")) / n

@@ -1,0 +1,200 @@
+"""``simulate``: a case (or an array-level model) to a :class:`SimulatieResultaat`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from montecarlo import schatters
+from montecarlo.motor import Model, Ruw, draai
+from montecarlo.resultaat import PERCENTIELEN, SimulatieResultaat
+from montecarlo.risicodeling import overschrijding, terugvordering
+
+if TYPE_CHECKING:
+    from cases import Case
+
+#: Default number of scenarios (a power of two, so Sobol is balanced too).
+STANDAARD_N = 2**17
+
+
+def _p95_terugvordering(model: Model, ruw: Ruw) -> np.ndarray:
+    """95th percentile of each partner's terugvordering (euro).
+
+    With one pot the terugvordering is a non-decreasing function of total spending, so
+    its quantile is the function at the spending quantile (``inverted_cdf``); with one pot
+    per gemeente it is computed partner by partner from the stored spending per pot.
+    """
+    if ruw.uitgaven_per_pot is None:
+        q = np.quantile(ruw.uitgaven, 0.95, method="inverted_cdf")
+        return terugvordering(np.array([q]), model.regel)[:, 0]
+    uit = np.empty(model.lumpsum.size)
+    for i in range(uit.size):
+        waarden = np.concatenate(
+            [
+                terugvordering(ruw.uitgaven_per_pot[:, a : a + 2**16], model.regel)[i]
+                for a in range(0, ruw.uitgaven.size, 2**16)
+            ]
+        )
+        uit[i] = np.quantile(waarden, 0.95, method="inverted_cdf")
+    return uit
+
+
+def resultaat_uit(
+    model: Model,
+    ruw: Ruw,
+    *,
+    case: str,
+    seed: int,
+    methode: str,
+    partners: list[str],
+    kans: float | None = None,
+) -> SimulatieResultaat:
+    """Estimates with their uncertainty from the raw output of a run."""
+    s, n = ruw.sommen, ruw.uitgaven.size
+    uitgaven = ruw.uitgaven
+    kw = np.quantile(uitgaven, list(PERCENTIELEN.values()))
+    stats_uitgaven = {"gemiddelde": float(uitgaven.mean())}
+    stats_uitgaven |= {k: float(v) for k, v in zip(PERCENTIELEN, kw, strict=True)}
+    o_gem, o_se = schatters.gemiddelde_se(float(s["o"]), float(s["o2"]), n)
+    t_gem_se = [
+        schatters.gemiddelde_se(float(s["t"][i]), float(s["t2"][i]), n)
+        for i in range(len(partners))
+    ]
+    r_gem_se = [
+        schatters.gemiddelde_se(float(s["r"][i]), float(s["r2"][i]), n)
+        for i in range(len(partners))
+    ]
+    index = pd.Index(partners, name="aanbieder")
+    lumpsum = model.lumpsum
+    met_lumpsum = np.where(lumpsum > 0, lumpsum, np.nan)
+    t_gem = np.array([g for g, _ in t_gem_se])
+    terug = pd.DataFrame(
+        {
+            "lumpsum": lumpsum,
+            "verwacht": t_gem,
+            "se": [se for _, se in t_gem_se],
+            "kans": s["t_kans"] / n,
+            "p95": _p95_terugvordering(model, ruw),
+            "aandeel_lumpsum": t_gem / met_lumpsum,
+        },
+        index=index,
+    )
+    r_gem = np.array([g for g, _ in r_gem_se])
+    exploitatie = pd.DataFrame(
+        {
+            "lumpsum": lumpsum,
+            "verwachte_kosten": lumpsum - t_gem - r_gem,
+            "verwacht_resultaat": r_gem,
+            "se": [se for _, se in r_gem_se],
+            "kans_verlies": s["r_verlies"] / n,
+            "verwacht_tekort": s["r_tekort"] / n,
+        },
+        index=index,
+    )
+    return SimulatieResultaat(
+        case=case,
+        scenarios=n,
+        seed=seed,
+        methode=methode,
+        plafond=model.plafond,
+        lumpsum=float(lumpsum.sum()),
+        uitgaven=stats_uitgaven,
+        overschrijdingskans=float(s["o_kans"]) / n,
+        overschrijdingskans_ci95=schatters.wilson(float(s["o_kans"]), n),
+        verwachte_overschrijding=o_gem,
+        verwachte_overschrijding_se=o_se,
+        cvar95_overschrijding=schatters.cvar(overschrijding(uitgaven, model.plafond)),
+        terugvordering=terug,
+        exploitatie=exploitatie,
+        uitgaven_per_scenario=uitgaven,
+        kans=kans,
+        plafond_bij_kans=None if kans is None else schatters.kwantiel_ci(uitgaven, 1.0 - kans),
+    )
+
+
+def simuleer_model(
+    model: Model,
+    n: int,
+    *,
+    seed: int,
+    methode: str = "mc",
+    kans: float | None = None,
+    werkers: int | None = None,
+    naam: str = "model",
+) -> SimulatieResultaat:
+    """Like :func:`simulate`, for an array-level :class:`~montecarlo.motor.Model` (no Case)."""
+    ruw = draai(model, n, seed=seed, methode=methode, werkers=werkers)
+    partners = list(model.partners) or [f"p{i + 1}" for i in range(model.lumpsum.size)]
+    return resultaat_uit(
+        model, ruw, case=naam, seed=seed, methode=methode, partners=partners, kans=kans
+    )
+
+
+def nieuwe_seed() -> int:
+    """A fresh seed from the operating system's entropy (recorded in the result)."""
+    return int(np.random.SeedSequence().entropy % 2**63)
+
+
+def simulate(
+    case: Case,
+    n: int = STANDAARD_N,
+    *,
+    seed: int | None = None,
+    methode: str = "mc",
+    lumpsum_per_aanbieder: Mapping[str, float] | None = None,
+    kans: float | None = None,
+    werkers: int | None = None,
+    voortgang: Callable[[int, int], None] | None = None,
+) -> SimulatieResultaat:
+    """Simulate the overschrijding of a case and the terugvordering per partner.
+
+    Parameters
+    ----------
+    case
+        A validated Case (``cases.load_case``).
+    n
+        Number of scenarios (a power of two for ``sobol``).
+    seed
+        Non-negative integer; None draws a fresh one (reported as ``result.seed``).
+    methode
+        ``"mc"`` (pseudo-random), ``"sobol"`` (scrambled Sobol) or ``"lhs"`` (Latin
+        hypercube per stroom of 16 384 scenarios).
+    lumpsum_per_aanbieder
+        Lumpsum per partner (euro) to use instead of the case's framework, e.g. an
+        optimised allocation. The plafond A stays that of the case.
+    kans
+        If given (fraction, 0..1): also estimate the plafond at which the
+        overschrijdingskans equals ``kans``, with a 95 % interval.
+    werkers
+        Worker threads (default: all cores for runs of two blocks or more).
+    voortgang
+        Progress callback ``voortgang(done, n)``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown methode, n < 1, a kans outside (0, 1), or lumpsums that do not fit
+        the case (messages in Dutch).
+    """
+    from montecarlo.model import bouw_model
+
+    if kans is not None and not 0.0 < kans < 1.0:
+        raise ValueError(f"kans moet tussen 0 en 1 liggen, niet {kans!r}")
+    if seed is None:
+        seed = nieuwe_seed()
+    if int(seed) != seed or seed < 0:
+        raise ValueError(f"seed moet een niet-negatief geheel getal zijn, niet {seed!r}")
+    model = bouw_model(case, lumpsum_per_aanbieder)
+    ruw = draai(model, n, seed=int(seed), methode=methode, werkers=werkers, voortgang=voortgang)
+    return resultaat_uit(
+        model,
+        ruw,
+        case=case.naam,
+        seed=int(seed),
+        methode=methode,
+        partners=list(model.partners),
+        kans=kans,
+    )

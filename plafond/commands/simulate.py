@@ -1,0 +1,209 @@
+"""`plafond simulate CASE`: overschrijdingskans and terugvordering per partner (Monte Carlo)."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import pandas as pd
+
+import montecarlo
+from cases import CaseError
+from cases.files import atomic_write, safe_cell
+from montecarlo import SimulatieResultaat
+from plafond.commands._common import (
+    add_case_argument,
+    check_output_suffix,
+    load_case_from_args,
+    print_json,
+)
+from plafond.fmt import euro, getal, procent, tabel
+
+#: Runs from this many scenarios show a progress bar on stderr.
+VOORTGANG_VANAF = 2**18
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Register the subcommand."""
+    p = sub.add_parser("simulate", help="overschrijdingskans en terugvordering (Monte Carlo)")
+    add_case_argument(p)
+    p.add_argument(
+        "-n", type=int, default=montecarlo.STANDAARD_N, help="aantal scenario's (standaard 2^17)"
+    )
+    p.add_argument("--seed", type=int, default=None, help="seed (geheel getal >= 0)")
+    p.add_argument("--methode", choices=montecarlo.METHODES, default="mc", help="steekproef")
+    p.add_argument(
+        "--kans", type=float, default=None, help="gezocht: plafond met deze overschrijdingskans"
+    )
+    p.add_argument("-o", "--output", default=None, help="schrijf naar .json, .csv of .xlsx")
+    p.add_argument("--json", action="store_true", help="het resultaat als JSON op stdout")
+    p.add_argument("--quiet", action="store_true", help="geen voortgangsbalk")
+    p.set_defaults(run=run)
+
+
+class _Balk:
+    """A one-line progress bar on stderr."""
+
+    def __init__(self) -> None:
+        self.start = time.perf_counter()
+
+    def __call__(self, gedaan: int, totaal: int) -> None:
+        deel = gedaan / totaal
+        vol = int(30 * deel)
+        sys.stderr.write(
+            f"\rsimuleren [{'#' * vol}{'.' * (30 - vol)}] {procent(deel, 0):>6} "
+            f"{time.perf_counter() - self.start:5.1f} s"
+        )
+        if gedaan >= totaal:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def run(args: argparse.Namespace) -> int:
+    """Simulate the case and print (or write) the result."""
+    case = load_case_from_args(args)
+    uit = check_output_suffix(args.output, (".json", ".csv", ".xlsx")) if args.output else None
+    stil = args.json or args.quiet or args.n < VOORTGANG_VANAF
+    with warnings.catch_warnings(record=True) as gevangen:
+        warnings.simplefilter("always", UserWarning)
+        try:
+            res = montecarlo.simulate(
+                case,
+                args.n,
+                seed=args.seed,
+                methode=args.methode,
+                kans=args.kans,
+                voortgang=None if stil else _Balk(),
+            )
+        except CaseError:
+            raise
+        except ValueError as exc:
+            raise CaseError(args.case, "", str(exc)) from None
+    for w in gevangen:
+        sys.stderr.write(f"waarschuwing: {w.message}\n")
+    if uit is not None:
+        schrijf(res, uit)
+    if args.json:
+        print_json(res.to_dict())
+    else:
+        print(render(res))
+    return 0
+
+
+def partner_tabel(res: SimulatieResultaat) -> pd.DataFrame:
+    """Terugvordering and exploitatie per partner in one table (column prefixes)."""
+    return pd.concat(
+        [
+            res.terugvordering.add_prefix("terugvordering_"),
+            res.exploitatie.drop(columns="lumpsum").add_prefix("exploitatie_"),
+        ],
+        axis=1,
+    )
+
+
+def schrijf(res: SimulatieResultaat, pad: Path) -> None:
+    """Write the result: .json (the JSON), .csv (the partner table), .xlsx (four sheets)."""
+    suffix = pad.suffix.lower()
+
+    def json_schrijven(tmp: Path) -> None:
+        tmp.write_text(json.dumps(res.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
+
+    def csv_schrijven(tmp: Path) -> None:
+        tabel_ = partner_tabel(res).reset_index()
+        with tmp.open("w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f)
+            w.writerow(tabel_.columns)
+            for rij in tabel_.itertuples(index=False):
+                w.writerow([safe_cell(v) for v in rij])
+
+    def xlsx_schrijven(tmp: Path) -> None:
+        d = res.to_dict()
+        samenvatting = [(k, v) for k, v in d.items() if not isinstance(v, dict | list)]
+        samenvatting += [(f"uitgaven_{k}", v) for k, v in d["uitgaven"].items()]
+        samenvatting += [("overschrijdingskans_ci95_laag", d["overschrijdingskans_ci95"][0])]
+        samenvatting += [("overschrijdingskans_ci95_hoog", d["overschrijdingskans_ci95"][1])]
+        bladen = {
+            "samenvatting": pd.DataFrame(
+                [(k, safe_cell(v)) for k, v in samenvatting], columns=["grootheid", "waarde"]
+            ),
+            "terugvordering": res.terugvordering.reset_index(),
+            "exploitatie": res.exploitatie.reset_index(),
+            "overschrijdingscurve": res.overschrijdingscurve(),
+        }
+        with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
+            for naam, blad in bladen.items():
+                blad.map(safe_cell).to_excel(xl, sheet_name=naam, index=False)
+
+    schrijvers = {".json": json_schrijven, ".csv": csv_schrijven, ".xlsx": xlsx_schrijven}
+    atomic_write(pad, schrijvers[suffix])
+
+
+def render(res: SimulatieResultaat) -> str:
+    """The result as readable text (Dutch labels, euros in Dutch notation)."""
+    lo, hi = res.overschrijdingskans_ci95
+    u = res.uitgaven
+    regels = [
+        f"Case {res.case}: {getal(res.scenarios, 0)} scenario's ({res.methode}, seed {res.seed})",
+        "",
+        tabel(
+            ["grootheid", "waarde"],
+            [
+                ["plafond A", euro(res.plafond)],
+                ["lumpsum B", euro(res.lumpsum)],
+                ["uitgaven gemiddeld", euro(u["gemiddelde"])],
+                ["uitgaven p5 / p50", f"{euro(u['p5'])} / {euro(u['p50'])}"],
+                ["uitgaven p95 / p99", f"{euro(u['p95'])} / {euro(u['p99'])}"],
+                [
+                    "overschrijdingskans (95%-interval)",
+                    f"{procent(res.overschrijdingskans, 2)} ({procent(lo, 2)} – {procent(hi, 2)})",
+                ],
+                [
+                    "verwachte overschrijding (se)",
+                    f"{euro(res.verwachte_overschrijding)} "
+                    f"({euro(res.verwachte_overschrijding_se)})",
+                ],
+                ["CVaR 95% overschrijding", euro(res.cvar95_overschrijding)],
+            ],
+        ),
+        "",
+        tabel(
+            ["partner", "lumpsum", "terugvordering verwacht (se)", "kans", "p95", "% lumpsum"],
+            [
+                [
+                    a,
+                    euro(r.lumpsum),
+                    f"{euro(r.verwacht)} ({euro(r.se)})",
+                    procent(r.kans),
+                    euro(r.p95),
+                    procent(r.aandeel_lumpsum, 2),
+                ]
+                for a, r in res.terugvordering.iterrows()
+            ],
+        ),
+        "",
+        tabel(
+            ["partner", "kosten volume (reëel tarief)", "resultaat verwacht (se)", "kans verlies"],
+            [
+                [
+                    a,
+                    euro(r.verwachte_kosten),
+                    f"{euro(r.verwacht_resultaat)} ({euro(r.se)})",
+                    procent(r.kans_verlies),
+                ]
+                for a, r in res.exploitatie.iterrows()
+            ],
+        ),
+    ]
+    if res.plafond_bij_kans is not None:
+        est, laag, hoog = res.plafond_bij_kans
+        regels += [
+            "",
+            f"Plafond bij overschrijdingskans {procent(res.kans)}: {euro(est)} "
+            f"(95%-interval {euro(laag)} – {euro(hoog)})",
+        ]
+    return "\n".join(regels)
