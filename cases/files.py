@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Callable
@@ -14,10 +15,12 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], None]) -> Path:
     """Write a file all at once: ``write`` fills a temp file beside ``path``, then it is renamed.
 
-    A failing ``write`` leaves no file at ``path`` (and no temp file behind).
+    A failing ``write`` leaves no file at ``path`` (and no temp file behind). The folder
+    must exist (a mistyped folder is an error, not a reason to create one).
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.parent.is_dir():
+        raise FileNotFoundError(errno.ENOENT, "de map bestaat niet", str(target.parent))
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=target.suffix, dir=target.parent)
     os.close(fd)
     try:

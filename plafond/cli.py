@@ -60,6 +60,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. `plafond ... --json | head`
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
         return EXIT_OK
+    except OSError as exc:  # an output file that cannot be written: a bad -o path
+        sys.stderr.write(f"fout: {exc.filename or ''}: kan niet schrijven: {exc.strerror}\n")
+        return EXIT_INPUT
     except KeyboardInterrupt:
         sys.stderr.write("afgebroken\n")
         return 130

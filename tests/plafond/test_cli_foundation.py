@@ -67,3 +67,11 @@ def test_usage_error_is_exit_2():
     result = _run("validate")
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
+
+
+def test_output_into_a_missing_folder_is_one_line_exit_2(tmp_path, capsys):
+    target = tmp_path / "bestaat-niet" / "sjabloon.xlsx"
+    assert main(["template", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "map bestaat niet" in err
+    assert not target.parent.exists()
