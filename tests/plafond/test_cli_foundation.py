@@ -75,3 +75,15 @@ def test_output_into_a_missing_folder_is_one_line_exit_2(tmp_path, capsys):
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "map bestaat niet" in err
     assert not target.parent.exists()
+
+
+def test_import_plafond_is_the_public_face():
+    import optimize
+    import plafond
+
+    case = plafond.load_case("maastricht-heuvelland-2022")
+    assert plafond.allocate is optimize.allocate
+    result = plafond.simulate(case, n=2**10, seed=3)
+    assert result.plafond == pytest.approx(framework.kader(case).plafond)
+    with pytest.raises(AttributeError):
+        _ = plafond.bestaat_niet
