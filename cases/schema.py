@@ -47,6 +47,29 @@ def _positieve_fractie(value: float) -> float:
     return value
 
 
+class FrozenDict(dict):
+    """A dict that refuses changes, so a Case's mappings are as immutable as its rows."""
+
+    def _refuse(self, *args: object, **kwargs: object) -> None:
+        raise TypeError("een Case is onveranderlijk; maak een nieuwe met model_copy(update=...)")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _refuse
+    __ior__ = _refuse  # type: ignore[assignment]
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(tuple(sorted(self.items())))
+
+    def __reduce__(self) -> tuple:
+        return (FrozenDict, (dict(self),))
+
+    def __deepcopy__(self, memo: dict) -> FrozenDict:
+        return self
+
+
+def _bevroren(value: dict) -> FrozenDict:
+    return FrozenDict({k: _bevroren(v) if isinstance(v, dict) else v for k, v in value.items()})
+
+
 Bedrag = Annotated[float, AfterValidator(_niet_negatief)]
 """Money in euros, >= 0."""
 Aantal = Annotated[float, AfterValidator(_niet_negatief)]
@@ -85,7 +108,9 @@ class Aanbieder(_Rij):
     id: Id
     naam: str
     rol: Literal["partner", "overig"]
-    capaciteit: dict[str, Aantal] = Field(default_factory=dict)
+    capaciteit: Annotated[dict[str, Aantal], AfterValidator(_bevroren)] = Field(
+        default_factory=FrozenDict
+    )
     max_gebieden: Annotated[int, Field(ge=1)] | None = None
 
 
@@ -173,7 +198,13 @@ class Correlatie(_Rij):
 
     binnen_gemeente: Annotated[float, Field(ge=-1, le=1)] = 0.0
     tussen_gemeenten: Annotated[float, Field(ge=-1, le=1)] = 0.0
-    matrix: dict[str, dict[str, Annotated[float, Field(ge=-1, le=1)]]] | None = None
+    matrix: (
+        Annotated[
+            dict[str, dict[str, Annotated[float, Field(ge=-1, le=1)]]],
+            AfterValidator(_bevroren),
+        ]
+        | None
+    ) = None
 
 
 class Risicodeling(_Rij):
@@ -181,7 +212,13 @@ class Risicodeling(_Rij):
 
     aandeel_partners: Fractie = 0.5
     verdeelsleutel: Literal["lumpsum", "sleutel", "gemeente"] = "lumpsum"
-    sleutel: dict[str, Annotated[float, AfterValidator(_niet_negatief)]] | None = None
+    sleutel: (
+        Annotated[
+            dict[str, Annotated[float, AfterValidator(_niet_negatief)]],
+            AfterValidator(_bevroren),
+        ]
+        | None
+    ) = None
     drempel: Fractie = 0.0
     drempel_soort: Literal["franchise", "eigen_risico"] = "franchise"
     maximum: Fractie | None = None

@@ -98,3 +98,16 @@ def test_validate_json_has_exactly_the_design_keys(worked_example):
     }
     assert d["tarieven"] == {"BGI": 60.0}
     assert sum(d["lumpsum_per_aanbieder"].values()) == pytest.approx(d["lumpsum"])
+
+
+def test_case_is_immutable_down_to_its_mappings(worked_example):
+    from pydantic import ValidationError
+
+    case = case_from_dict(worked_example)
+    with pytest.raises(ValidationError):
+        case.naam = "anders"
+    with pytest.raises(TypeError):
+        case.aanbieders[0].capaciteit["BGI"] = 0
+    assert isinstance(case.historie, tuple)
+    changed = case.model_copy(update={"jaar": 2023})
+    assert changed.jaar == 2023 and case.jaar == 2022
