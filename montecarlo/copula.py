@@ -91,11 +91,20 @@ def factor(correlatie: NDArray[np.float64]) -> NDArray[np.float64]:
 _KOLOMMEN = 2048
 
 
+def smal_product(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``a @ b`` for a small ``a`` and a wide ``b``, in :data:`_KOLOMMEN`-column slices.
+
+    The engine calls it per stroom, so a stroom always meets the same slices (and the same
+    arithmetic) whatever the grouping of strooms into blocks and workers.
+    """
+    uit = np.empty((a.shape[0], b.shape[1]))
+    for k in range(0, b.shape[1], _KOLOMMEN):
+        np.matmul(a, b[:, k : k + _KOLOMMEN], out=uit[:, k : k + _KOLOMMEN])
+    return uit
+
+
 def correleer(z: NDArray[np.float64], l_factor: NDArray[np.float64]) -> NDArray[np.float64]:
     """Correlate independent standard normal scores ``z`` of shape ``(d, n)``: ``L @ z``."""
     if l_factor.shape[0] <= 1 or np.array_equal(l_factor, np.eye(l_factor.shape[0])):
         return z
-    uit = np.empty(z.shape)
-    for a in range(0, z.shape[1], _KOLOMMEN):
-        np.matmul(l_factor, z[:, a : a + _KOLOMMEN], out=uit[:, a : a + _KOLOMMEN])
-    return uit
+    return smal_product(l_factor, z)

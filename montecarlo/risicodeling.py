@@ -113,12 +113,13 @@ def verdeel_centen(totaal_c: FloatArray, gewichten: FloatArray) -> FloatArray:
     fractie = ruw - deel
     for i in range(gewichten.size):
         # rank of partner i among the remainders: larger ones first, ties to the first listed
-        rang = np.zeros(absoluut.shape)
+        rang = np.zeros(absoluut.shape, dtype=np.int8 if gewichten.size < 128 else np.intp)
         for j in range(gewichten.size):
             if j != i:
-                rang += (fractie[j] > fractie[i]) if j > i else (fractie[j] >= fractie[i])
+                rang += np.greater(fractie[j], fractie[i]) if j > i else fractie[j] >= fractie[i]
         deel[i] += rang < rest
-    return deel * teken[None, :]
+    deel *= teken[None, :]
+    return deel
 
 
 def terugvordering(uitgaven: FloatArray, regel: Regel) -> FloatArray:
@@ -146,7 +147,12 @@ def terugvordering(uitgaven: FloatArray, regel: Regel) -> FloatArray:
         if regel.onderschrijding > 0.0:
             onder = _grondslag(np.maximum(a_c[pot] - s_c[pot], 0.0), d_c[pot], regel.drempel_soort)
             deel_c = deel_c - np.floor(regel.onderschrijding * onder + 0.5)
-        totaal += verdeel_centen(deel_c, regel.gewichten[pot])
+        # only scenarios with something to split (most often a minority) go through the split
+        wie = np.flatnonzero(deel_c)
+        if wie.size == deel_c.size:
+            totaal += verdeel_centen(deel_c, regel.gewichten[pot])
+        elif wie.size:
+            totaal[:, wie] += verdeel_centen(deel_c[wie], regel.gewichten[pot])
     if regel.maximum is not None:
         cap = np.floor(regel.maximum * 100.0 + 1e-6)[:, None]
         totaal = np.clip(totaal, -cap, cap)

@@ -7,6 +7,7 @@ usually smaller, so the same formulas are conservative there.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 from numpy.typing import NDArray
@@ -38,13 +39,16 @@ def gemiddelde_se(som: float, kwadratensom: float, n: int) -> tuple[float, float
     return gemiddelde, math.sqrt(var / n)
 
 
-def kwantiel_ci(data: FloatArray, q: float, niveau: float = 0.95) -> tuple[float, float, float]:
+def kwantiel_ci(
+    data: FloatArray, q: float, niveau: float = 0.95, *, overschrijf: bool = False
+) -> tuple[float, float, float]:
     """The ``q``-quantile of the data with a distribution-free confidence interval.
 
     The interval is spanned by the order statistics ``X_(l)`` and ``X_(u)`` with ``l`` and
     ``u`` the binomial ``(1 -/+ niveau) / 2`` quantiles of ``Binomial(n, q)`` (1-based), so
     it covers the true quantile with probability at least ``niveau`` for any continuous law.
-    Works on unsorted data (``np.partition``, linear time).
+    Works on unsorted data (``np.partition``, linear time); ``overschrijf=True`` partitions
+    ``data`` in place instead of a copy (saves one float per scenario of memory).
 
     Returns
     -------
@@ -58,19 +62,39 @@ def kwantiel_ci(data: FloatArray, q: float, niveau: float = 0.95) -> tuple[float
     positie = q * (n - 1)
     k0 = int(np.floor(positie))
     k1 = min(k0 + 1, n - 1)
-    deel = np.partition(data, sorted({laag - 1, hoog - 1, k0, k1}))
+    posities = sorted({laag - 1, hoog - 1, k0, k1})
+    if overschrijf:
+        data.partition(posities)
+        deel = data
+    else:
+        deel = np.partition(data, posities)
     schatting = deel[k0] + (positie - k0) * (deel[k1] - deel[k0])
     return float(schatting), float(deel[laag - 1]), float(deel[hoog - 1])
 
 
-def cvar(verlies: FloatArray, niveau: float = 0.95) -> float:
+def cvar(
+    verlies: FloatArray,
+    niveau: float = 0.95,
+    *,
+    functie: Callable[[FloatArray], FloatArray] | None = None,
+    overschrijf: bool = False,
+) -> float:
     """Conditional value at risk: the mean of the worst ``1 - niveau`` share of outcomes.
 
-    Uses the ``ceil((1 - niveau) n)`` largest values (``np.partition``, linear time).
+    Uses the ``ceil((1 - niveau) n)`` largest values (``np.partition``, linear time). With
+    ``functie`` (non-decreasing, e.g. the overschrijding of spending) it is the CVaR of
+    ``functie(verlies)``, applied to the tail only. ``overschrijf=True`` partitions
+    ``verlies`` in place instead of a copy.
     """
     n = verlies.size
     k = max(1, math.ceil((1.0 - niveau) * n - 1e-9))
-    staart = np.partition(verlies, n - k)[n - k :]
+    if overschrijf:
+        verlies.partition(n - k)
+        staart = verlies[n - k :]
+    else:
+        staart = np.partition(verlies, n - k)[n - k :]
+    if functie is not None:
+        staart = functie(staart)
     return float(staart.mean())
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from montecarlo import schatters
-from montecarlo.motor import Model, Ruw, draai
+from montecarlo.motor import STANDAARD_PARALLEL, Model, Ruw, draai
 from montecarlo.resultaat import PERCENTIELEN, SimulatieResultaat
 from montecarlo.risicodeling import overschrijding, terugvordering
 
@@ -20,15 +20,16 @@ if TYPE_CHECKING:
 STANDAARD_N = 2**17
 
 
-def _p95_terugvordering(model: Model, ruw: Ruw) -> np.ndarray:
+def _p95_terugvordering(model: Model, ruw: Ruw, werk: np.ndarray) -> np.ndarray:
     """95th percentile of each partner's terugvordering (euro).
 
     With one pot the terugvordering is a non-decreasing function of total spending, so
     its quantile is the function at the spending quantile (``inverted_cdf``); with one pot
     per gemeente it is computed partner by partner from the stored spending per pot.
+    ``werk`` is a scratch copy of the spending (reordered in place).
     """
     if ruw.uitgaven_per_pot is None:
-        q = np.quantile(ruw.uitgaven, 0.95, method="inverted_cdf")
+        q = np.quantile(werk, 0.95, method="inverted_cdf", overwrite_input=True)
         return terugvordering(np.array([q]), model.regel)[:, 0]
     uit = np.empty(model.lumpsum.size)
     for i in range(uit.size):
@@ -55,7 +56,10 @@ def resultaat_uit(
     """Estimates with their uncertainty from the raw output of a run."""
     s, n = ruw.sommen, ruw.uitgaven.size
     uitgaven = ruw.uitgaven
-    kw = np.quantile(uitgaven, list(PERCENTIELEN.values()))
+    # one scratch copy, partitioned in place by every order statistic below (instead of a
+    # fresh copy, or several, per estimate): memory stays at two floats per scenario
+    werk = np.array(uitgaven)
+    kw = np.quantile(werk, list(PERCENTIELEN.values()), overwrite_input=True)
     stats_uitgaven = {"gemiddelde": float(uitgaven.mean())}
     stats_uitgaven |= {k: float(v) for k, v in zip(PERCENTIELEN, kw, strict=True)}
     o_gem, o_se = schatters.gemiddelde_se(float(s["o"]), float(s["o2"]), n)
@@ -77,7 +81,7 @@ def resultaat_uit(
             "verwacht": t_gem,
             "se": [se for _, se in t_gem_se],
             "kans": s["t_kans"] / n,
-            "p95": _p95_terugvordering(model, ruw),
+            "p95": _p95_terugvordering(model, ruw, werk),
             "aandeel_lumpsum": t_gem / met_lumpsum,
         },
         index=index,
@@ -106,12 +110,16 @@ def resultaat_uit(
         overschrijdingskans_ci95=schatters.wilson(float(s["o_kans"]), n),
         verwachte_overschrijding=o_gem,
         verwachte_overschrijding_se=o_se,
-        cvar95_overschrijding=schatters.cvar(overschrijding(uitgaven, model.plafond)),
+        cvar95_overschrijding=schatters.cvar(
+            werk, functie=lambda x: overschrijding(x, model.plafond), overschrijf=True
+        ),
         terugvordering=terug,
         exploitatie=exploitatie,
         uitgaven_per_scenario=uitgaven,
         kans=kans,
-        plafond_bij_kans=None if kans is None else schatters.kwantiel_ci(uitgaven, 1.0 - kans),
+        plafond_bij_kans=None
+        if kans is None
+        else schatters.kwantiel_ci(werk, 1.0 - kans, overschrijf=True),
     )
 
 
@@ -148,6 +156,7 @@ def simulate(
     kans: float | None = None,
     werkers: int | None = None,
     voortgang: Callable[[int, int], None] | None = None,
+    parallel: str = STANDAARD_PARALLEL,
 ) -> SimulatieResultaat:
     """Simulate the overschrijding of a case and the terugvordering per partner.
 
@@ -169,7 +178,9 @@ def simulate(
         If given (fraction, 0..1): also estimate the plafond at which the
         overschrijdingskans equals ``kans``, with a 95 % interval.
     werkers
-        Worker threads (default: all cores for runs of two blocks or more).
+        Workers (default: all cores for runs of two blocks or more).
+    parallel
+        ``"threads"`` or ``"processen"`` (:func:`montecarlo.motor.draai`); same results.
     voortgang
         Progress callback ``voortgang(done, n)``.
 
@@ -188,7 +199,15 @@ def simulate(
     if int(seed) != seed or seed < 0:
         raise ValueError(f"seed moet een niet-negatief geheel getal zijn, niet {seed!r}")
     model = bouw_model(case, lumpsum_per_aanbieder)
-    ruw = draai(model, n, seed=int(seed), methode=methode, werkers=werkers, voortgang=voortgang)
+    ruw = draai(
+        model,
+        n,
+        seed=int(seed),
+        methode=methode,
+        werkers=werkers,
+        voortgang=voortgang,
+        parallel=parallel,
+    )
     return resultaat_uit(
         model,
         ruw,

@@ -58,9 +58,16 @@ class EenheidsSampler:
         """Draw ``n`` points as an ``(n, d)`` array of uniforms in (0, 1)."""
         raise NotImplementedError
 
-    def normalen(self, n: int) -> NDArray[np.float64]:
-        """Draw ``n`` points as a ``(d, n)`` array of standard normal scores."""
-        return np.ascontiguousarray(special.ndtri(self.random(n)).T)
+    def normalen(self, n: int, *, uit: NDArray[np.float64] | None = None) -> NDArray[np.float64]:
+        """Draw ``n`` points as a ``(d, n)`` array of standard normal scores.
+
+        ``uit``, if given, is a C-contiguous ``(d, n)`` float64 array to write them into.
+        """
+        z = special.ndtri(self.random(n)).T
+        if uit is None:
+            return np.ascontiguousarray(z)
+        uit[...] = z
+        return uit
 
 
 class MonteCarlo(EenheidsSampler):
@@ -71,9 +78,11 @@ class MonteCarlo(EenheidsSampler):
         u = self.rng.random((n, self.d))
         return np.maximum(u, np.finfo(np.float64).tiny)
 
-    def normalen(self, n: int) -> NDArray[np.float64]:
+    def normalen(self, n: int, *, uit: NDArray[np.float64] | None = None) -> NDArray[np.float64]:
         """Draw ``(d, n)`` standard normals directly (same law as ``ndtri`` of uniforms)."""
-        return self.rng.standard_normal((self.d, n))
+        if uit is None:
+            return self.rng.standard_normal((self.d, n))
+        return self.rng.standard_normal(out=uit)
 
 
 class Sobol(EenheidsSampler):

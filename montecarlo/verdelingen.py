@@ -90,7 +90,7 @@ class Marginaal:
     sd: float
     params: dict[str, float] = field(default_factory=dict, compare=False)
     _x: FloatArray | None = field(default=None, repr=False, compare=False)
-    _y: FloatArray | None = field(default=None, repr=False, compare=False)
+    _y: NDArray[Any] | None = field(default=None, repr=False, compare=False)
 
     def uit_normaal(self, z: FloatArray) -> FloatArray:
         """Transform standard normal scores ``z`` to values (any shape, same shape out)."""
@@ -100,11 +100,13 @@ class Marginaal:
         if kind == "normaal":
             return self.gemiddelde + self.sd * z
         if kind == "lognormaal":
-            return np.exp(p["m"] + p["s"] * z)
+            x = np.multiply(z, p["s"])
+            x += p["m"]
+            return np.exp(x, out=x)
         if kind in ("gamma", "pert"):
             return _interp_rooster(self._y, z)
         if kind in ("poisson", "negbin"):
-            return p["laag"] + _zoek(self._x, self._y, z)
+            return np.add(_zoek(self._x, self._y, z), p["laag"])
         if kind == "empirisch":
             return self._y[np.searchsorted(self._x, z, side="right")]
         return self.ppf(special.ndtr(z))
@@ -149,37 +151,68 @@ class Marginaal:
         return None
 
 
-def _interp_rooster(y: FloatArray, z: FloatArray) -> FloatArray:
-    """Linear interpolation of ``y`` given on the uniform :data:`_Z_GRID` (clamped at the ends).
+#: ``z -> (z - _Z_GRID[0]) / step``, the position on :data:`_Z_GRID` in cells.
+_Z_SCHAAL = (_Z_GRID.size - 1) / (_Z_GRID[-1] - _Z_GRID[0])
+_Z_NUL = -_Z_GRID[0] * _Z_SCHAAL
 
-    Same values as ``np.interp(z, _Z_GRID, y)`` but by direct indexing instead of a search.
+
+def gamma_kwantiel(vorm: FloatArray | float, z: FloatArray) -> FloatArray:
+    """Quantile of a standard gamma at normal scores ``z`` with scipy's exact inverses.
+
+    The upper half goes through ``gammainccinv`` of the upper tail ``ndtr(-z)``, so the
+    quantile stays finite and accurate where ``ndtr(z)`` rounds to 1 (``z`` above 8.3).
     """
-    stap = _Z_GRID[1] - _Z_GRID[0]
-    positie = np.clip((z - _Z_GRID[0]) * (1.0 / stap), 0.0, _Z_GRID.size - 1.0)
-    i = np.minimum(positie.astype(np.intp), _Z_GRID.size - 2)
-    links = y[i]
-    return links + (positie - i) * (y[i + 1] - links)
+    z = np.asarray(z, dtype=np.float64)
+    onder = special.gammaincinv(vorm, special.ndtr(np.minimum(z, 0.0)))
+    boven = special.gammainccinv(vorm, special.ndtr(-np.maximum(z, 0.0)))
+    return np.where(z > 0.0, boven, onder)
 
 
-def _gids(drempels: FloatArray) -> FloatArray:
+def _rooster_positie(z: FloatArray) -> FloatArray:
+    """Position of ``z`` on :data:`_Z_GRID` in cells, clamped to ``[0, size - 1]`` (new array)."""
+    positie = np.multiply(z, _Z_SCHAAL)
+    positie += _Z_NUL
+    return np.clip(positie, 0.0, _Z_GRID.size - 1.0, out=positie)
+
+
+def _paren(y: FloatArray) -> FloatArray:
+    """Rows ``(y[i], y[i + 1] - y[i])`` for :func:`_interp_rooster` (last slope 0)."""
+    return np.column_stack([y, np.append(np.diff(y), 0.0)])
+
+
+def _interp_rooster(paren: FloatArray, z: FloatArray) -> FloatArray:
+    """Linear interpolation on the uniform :data:`_Z_GRID` (clamped at the ends).
+
+    ``paren`` holds per grid point the value and the slope to the next (:func:`_paren`), so
+    one gather fetches both: same values as ``np.interp(z, _Z_GRID, y)`` up to rounding,
+    by direct indexing instead of a search.
+    """
+    positie = _rooster_positie(z)
+    i = positie.astype(np.intp)
+    positie -= i
+    rij = np.take(paren, i, axis=0)
+    positie *= rij[..., 1]
+    positie += rij[..., 0]
+    return positie
+
+
+def _gids(drempels: FloatArray) -> NDArray[np.intp]:
     """Guide table for :func:`_zoek`: first candidate index per cell of :data:`_Z_GRID`."""
-    return np.searchsorted(drempels, _Z_GRID, side="left").astype(np.float64)
+    return np.searchsorted(drempels, _Z_GRID, side="left").astype(np.intp)
 
 
-def _zoek(drempels: FloatArray, gids: FloatArray, z: FloatArray) -> FloatArray:
-    """``searchsorted(drempels, z, side="left")`` via a guide table (as float).
+def _zoek(drempels: FloatArray, gids: NDArray[np.intp], z: FloatArray) -> NDArray[np.intp]:
+    """``searchsorted(drempels, z, side="left")`` via a guide table.
 
     The guide gives the answer at the grid point just below ``z``; a few vectorised steps
-    move each index up to the first threshold ``>= z`` (few, as the grid is fine).
+    move each index up to the first threshold ``>= z`` (few, as the grid is fine). The last
+    threshold is ``inf``, so no index runs past the end.
     """
-    stap = _Z_GRID[1] - _Z_GRID[0]
-    cel = np.clip((z - _Z_GRID[0]) * (1.0 / stap), 0, _Z_GRID.size - 1).astype(np.intp)
-    idx = gids[cel].astype(np.intp)
-    laatste = drempels.size - 1
+    idx = np.take(gids, _rooster_positie(z).astype(np.intp))
     while True:
-        verder = drempels[np.minimum(idx, laatste)] < z
+        verder = np.take(drempels, idx) < z
         if not verder.any():
-            return idx.astype(np.float64)
+            return idx
         idx += verder
 
 
@@ -222,7 +255,7 @@ def marginaal(spec: Any) -> Marginaal:
         mu = (a + 4 * c + b) / 6
         y = a + (b - a) * special.betaincinv(alfa, beta, special.ndtr(_Z_GRID))
         params = {"a": a, "b": b, "c": c, "alfa": alfa, "beta": beta}
-        return Marginaal(kind, mu, math.sqrt((mu - a) * (b - mu) / 7), params, None, y)
+        return Marginaal(kind, mu, math.sqrt((mu - a) * (b - mu) / 7), params, None, _paren(y))
     if kind == "empirisch":
         waarden = np.sort(np.asarray(_get(spec, "waarden"), dtype=np.float64))
         m = waarden.size
@@ -245,8 +278,8 @@ def marginaal(spec: Any) -> Marginaal:
         return Marginaal(kind, mu, sd, {"m": math.log(mu) - s2 / 2, "s": math.sqrt(s2)})
     if kind == "gamma":
         vorm, schaal = (mu / sd) ** 2, sd * sd / mu
-        y = schaal * special.gammaincinv(vorm, special.ndtr(_Z_GRID))
-        return Marginaal(kind, mu, sd, {"vorm": vorm, "schaal": schaal}, None, y)
+        y = schaal * gamma_kwantiel(vorm, _Z_GRID)
+        return Marginaal(kind, mu, sd, {"vorm": vorm, "schaal": schaal}, None, _paren(y))
     var = sd * sd
     if var <= mu:
         raise ValueError("negbin: de variantie (sd²) moet groter zijn dan het gemiddelde")

@@ -30,7 +30,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import special
 
-from montecarlo.verdelingen import Marginaal
+from montecarlo.verdelingen import Marginaal, gamma_kwantiel
 
 #: Gamma shape from which the table replaces ``gammaincinv``.
 TABEL_VANAF = 50.0
@@ -44,28 +44,58 @@ def _gamma_tabel() -> NDArray[np.float64]:
     """Standardised gamma quantiles ``(x - a) / sqrt(a)`` on ``_T_GRID`` × ``_Z_GRID``."""
     t = _T_GRID[1:, None]
     a = 1.0 / (t * t)
-    x = special.gammaincinv(a, special.ndtr(_Z_GRID[None, :]))
+    x = gamma_kwantiel(a, _Z_GRID[None, :])
     tabel = np.empty((_T_GRID.size, _Z_GRID.size))
     tabel[0] = _Z_GRID  # the normal limit a -> infinity
     tabel[1:] = (x - a) * t
     return tabel
 
 
+@functools.cache
+def _gamma_cellen() -> NDArray[np.float64]:
+    """Bilinear coefficients per cell of :func:`_gamma_tabel`, shape ``(T * Z, 4)``.
+
+    Cell ``(i, j)`` (row ``i * Z + j``) holds ``c0 .. c3`` with the value at
+    ``(i + fi, j + fj)`` equal to ``c0 + fj c1 + fi (c2 + fj c3)``: the bilinear
+    interpolation of its four corners, fetched with one gather. The table is padded by
+    repeating its last row and column, so the top cells need no clamping.
+    """
+    tabel = np.pad(_gamma_tabel(), ((0, 1), (0, 1)), mode="edge")
+    v00, v01 = tabel[:-1, :-1], tabel[:-1, 1:]
+    v10, v11 = tabel[1:, :-1], tabel[1:, 1:]
+    cellen = np.stack([v00, v01 - v00, v10 - v00, v11 - v10 - v01 + v00], axis=-1)
+    return np.ascontiguousarray(cellen.reshape(-1, 4))
+
+
+_T_SCHAAL = (_T_GRID.size - 1) / _T_MAX
+_Z_SCHAAL = (_Z_GRID.size - 1) / (_Z_GRID[-1] - _Z_GRID[0])
+_Z_NUL = -_Z_GRID[0] * _Z_SCHAAL
+
+
 def _uit_tabel(vorm: NDArray[np.float64], z: NDArray[np.float64]) -> NDArray[np.float64]:
-    tabel = _gamma_tabel()
+    """Gamma quantiles for shapes ``vorm >= TABEL_VANAF`` (any shape, same as ``z``)."""
+    cellen = _gamma_cellen()
     wortel = np.sqrt(vorm)
-    ti = (1.0 / wortel) * ((_T_GRID.size - 1) / _T_MAX)
-    i = np.minimum(ti.astype(np.intp), _T_GRID.size - 2)
-    fi = ti - i
-    zi = np.clip((z - _Z_GRID[0]) * ((_Z_GRID.size - 1) / (_Z_GRID[-1] - _Z_GRID[0])), 0, None)
-    j = np.minimum(zi.astype(np.intp), _Z_GRID.size - 2)
-    fj = np.minimum(zi - j, 1.0)
-    plat = tabel.ravel()
-    k = i * _Z_GRID.size + j
-    onder = plat[k] + fj * (plat[k + 1] - plat[k])
-    k += _Z_GRID.size
-    boven = plat[k] + fj * (plat[k + 1] - plat[k])
-    return vorm + wortel * (onder + fi * (boven - onder))
+    fi = np.divide(_T_SCHAAL, wortel)  # position on _T_GRID: t = 1 / sqrt(a)
+    k = fi.astype(np.intp)
+    fi -= k
+    fj = np.multiply(z, _Z_SCHAAL)
+    fj += _Z_NUL
+    np.clip(fj, 0.0, _Z_GRID.size - 1.0, out=fj)
+    j = fj.astype(np.intp)
+    fj -= j
+    k *= _Z_GRID.size
+    k += j
+    c = np.take(cellen, k, axis=0)
+    q = np.multiply(c[..., 3], fj)
+    q += c[..., 2]
+    q *= fi
+    fj *= c[..., 1]
+    q += fj
+    q += c[..., 0]
+    q *= wortel
+    q += vorm
+    return q
 
 
 @dataclass(frozen=True)
@@ -103,7 +133,7 @@ def gamma_uit_normaal(vorm: NDArray[np.float64], z: NDArray[np.float64]) -> NDAr
     Shape 0 gives 0; see the module docstring for the exact and tabulated ranges.
     """
     vorm = np.broadcast_to(np.asarray(vorm, dtype=np.float64), np.shape(z))
-    if vorm.min() >= TABEL_VANAF:
+    if vorm.size and vorm.min() >= TABEL_VANAF:
         return _uit_tabel(vorm, z)
     uit = np.zeros(np.shape(z))
     groot = vorm >= TABEL_VANAF
@@ -138,4 +168,34 @@ def totaal_volume(
     if sigma == 0.0 or mu == 0.0:
         return n * mu
     schaal = sigma * sigma / mu
-    return schaal * gamma_uit_normaal(n * (mu / schaal), z)
+    n *= mu / schaal
+    uit = gamma_uit_normaal(n, z)
+    uit *= schaal
+    return uit
+
+
+def totale_volumes(
+    clienten: NDArray[np.float64],
+    z: NDArray[np.float64],
+    mu: NDArray[np.float64],
+    sigma: NDArray[np.float64],
+) -> NDArray[np.float64]:
+    """:func:`totaal_volume` of ``L`` lines at once (one pass over ``(L, m)`` arrays).
+
+    Parameters
+    ----------
+    clienten, z
+        Clients and independent normal scores per line and scenario, shape ``(L, m)``.
+    mu, sigma
+        Mean and sd of the volume per client of each line, shape ``(L,)``.
+    """
+    mu = np.asarray(mu, dtype=np.float64)
+    sigma = np.asarray(sigma, dtype=np.float64)
+    if np.any(mu == 0.0) or np.any(sigma == 0.0):
+        return np.stack([totaal_volume(clienten[i], z[i], mu[i], sigma[i]) for i in range(mu.size)])
+    schaal = sigma * sigma / mu
+    vorm = np.maximum(clienten, 0.0)
+    vorm *= (mu / schaal)[:, None]
+    uit = gamma_uit_normaal(vorm, z)
+    uit *= schaal[:, None]
+    return uit
