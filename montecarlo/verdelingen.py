@@ -29,6 +29,7 @@ How each family is transformed (``z`` is a standard normal score, ``u = Phi(z)``
 from __future__ import annotations
 
 import math
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,18 +38,10 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import special, stats
 
-FAMILIES = (
-    "vast",
-    "normaal",
-    "lognormaal",
-    "gamma",
-    "poisson",
-    "negbin",
-    "triangulair",
-    "pert",
-    "uniform",
-    "empirisch",
-)
+from cases.verdeling import VerdelingNaam
+
+FAMILIES: tuple[str, ...] = typing.get_args(VerdelingNaam)
+"""The ten families, as the case schema names them."""
 
 _Z_GRID = np.linspace(-8.5, 8.5, 16385)
 _TAIL = 1e-15
