@@ -23,6 +23,7 @@ from plafond.commands._common import (
     print_json,
 )
 from plafond.fmt import euro, getal, procent, tabel
+from plafond.xlsx import Tabel, schrijf_werkboek
 
 #: Runs from this many scenarios show a progress bar on stderr.
 VOORTGANG_VANAF = 2**18
@@ -127,17 +128,35 @@ def schrijf(res: SimulatieResultaat, pad: Path) -> None:
         samenvatting += [(f"uitgaven_{k}", v) for k, v in d["uitgaven"].items()]
         samenvatting += [("overschrijdingskans_ci95_laag", d["overschrijdingskans_ci95"][0])]
         samenvatting += [("overschrijdingskans_ci95_hoog", d["overschrijdingskans_ci95"][1])]
-        bladen = {
-            "samenvatting": pd.DataFrame(
-                [(k, safe_cell(v)) for k, v in samenvatting], columns=["grootheid", "waarde"]
-            ),
-            "terugvordering": res.terugvordering.reset_index(),
-            "exploitatie": res.exploitatie.reset_index(),
-            "overschrijdingscurve": res.overschrijdingscurve(),
-        }
-        with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
-            for naam, blad in bladen.items():
-                blad.map(safe_cell).to_excel(xl, sheet_name=naam, index=False)
+        euro_kolommen = ("lumpsum", "verwacht", "se", "p95", "verwachte_kosten")
+        euro_kolommen += ("verwacht_resultaat", "verwacht_tekort", "plafond")
+        schrijf_werkboek(
+            tmp,
+            {
+                "samenvatting": Tabel(
+                    pd.DataFrame(samenvatting, columns=["grootheid", "waarde"]),
+                    {"waarde": "decimaal"},
+                ),
+                "terugvordering": Tabel(
+                    res.terugvordering.reset_index(),
+                    {k: "euro" for k in euro_kolommen}
+                    | {"kans": "procent", "aandeel_lumpsum": "procent2"},
+                ),
+                "exploitatie": Tabel(
+                    res.exploitatie.reset_index(),
+                    {k: "euro" for k in euro_kolommen} | {"kans_verlies": "procent"},
+                ),
+                "overschrijdingscurve": Tabel(
+                    res.overschrijdingscurve(),
+                    {
+                        "plafond": "euro",
+                        "kans": "procent2",
+                        "ci_laag": "procent2",
+                        "ci_hoog": "procent2",
+                    },
+                ),
+            },
+        )
 
     schrijvers = {".json": json_schrijven, ".csv": csv_schrijven, ".xlsx": xlsx_schrijven}
     atomic_write(pad, schrijvers[suffix])
