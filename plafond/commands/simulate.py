@@ -6,7 +6,6 @@ import argparse
 import csv
 import json
 import sys
-import time
 import warnings
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from cases import CaseError
 from cases.files import atomic_write, safe_cell
 from montecarlo import SimulatieResultaat
 from plafond.commands._common import (
+    Balk,
     add_case_argument,
     check_output_suffix,
     load_case_from_args,
@@ -47,24 +47,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
-class _Balk:
-    """A one-line progress bar on stderr."""
-
-    def __init__(self) -> None:
-        self.start = time.perf_counter()
-
-    def __call__(self, gedaan: int, totaal: int) -> None:
-        deel = gedaan / totaal
-        vol = int(30 * deel)
-        sys.stderr.write(
-            f"\rsimuleren [{'#' * vol}{'.' * (30 - vol)}] {procent(deel, 0):>6} "
-            f"{time.perf_counter() - self.start:5.1f} s"
-        )
-        if gedaan >= totaal:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-
-
 def run(args: argparse.Namespace) -> int:
     """Simulate the case and print (or write) the result."""
     case = load_case_from_args(args)
@@ -79,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
                 seed=args.seed,
                 methode=args.methode,
                 kans=args.kans,
-                voortgang=None if stil else _Balk(),
+                voortgang=None if stil else Balk(),
             )
         except CaseError:
             raise
