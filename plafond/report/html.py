@@ -146,6 +146,7 @@ def render_html(r: Rapport) -> str:
             versie=plafond.__version__,
             euro=euro,
             procent=procent,
+            getal=getal,
         )
     )
 
