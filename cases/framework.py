@@ -186,6 +186,27 @@ class Framework:
             "tarieven": {k: float(v) for k, v in self.tarieven.items()},
         }
 
+    def _repr_html_(self) -> str:
+        """A small HTML table for Jupyter: A, B, C and the lumpsum per partner (escaped)."""
+        from html import escape
+
+        def euro(x: float) -> str:
+            return "€ " + f"{x:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
+
+        rijen = [
+            ("A budgetplafond", self.plafond),
+            ("B lumpsum partners", self.lumpsum),
+            ("C overige uitgaven (A − B)", self.overige_uitgaven),
+        ] + [(f"lumpsum {a}", v) for a, v in self.lumpsum_per_aanbieder.items()]
+        body = "".join(
+            f"<tr><td>{escape(str(k))}</td><td style='text-align:right'>{euro(v)}</td></tr>"
+            for k, v in rijen
+        )
+        return (
+            f"<table><caption>Kader {escape(self.naam)}</caption>"
+            f"<thead><tr><th>grootheid</th><th>bedrag</th></tr></thead><tbody>{body}</tbody></table>"
+        )
+
 
 def kader(case: Case) -> Framework:
     """Compute A, B and C of a case and their breakdown per gemeente and product."""

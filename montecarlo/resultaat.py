@@ -116,6 +116,37 @@ class SimulatieResultaat:
             raise ValueError(f"kans moet tussen 0 en 1 liggen, niet {kans!r}")
         return schatters.kwantiel_ci(self._gesorteerd, 1.0 - kans)
 
+    def _repr_html_(self) -> str:
+        """A small HTML table for Jupyter: overschrijding and terugvordering (escaped)."""
+        from html import escape
+
+        def euro(x: float) -> str:
+            return "€ " + f"{x:,.0f}".replace(",", ".")
+
+        def pct(x: float) -> str:
+            return f"{100 * x:.1f} %".replace(".", ",")
+
+        lo, hi = self.overschrijdingskans_ci95
+        kop = (
+            f"<table><caption>Simulatie {escape(self.case)}: {self.scenarios} scenario's "
+            f"({escape(self.methode)}, seed {self.seed})</caption><tbody>"
+            f"<tr><td>plafond A</td><td>{euro(self.plafond)}</td></tr>"
+            f"<tr><td>lumpsum B</td><td>{euro(self.lumpsum)}</td></tr>"
+            f"<tr><td>overschrijdingskans (95%-interval)</td><td>{pct(self.overschrijdingskans)}"
+            f" ({pct(lo)} – {pct(hi)})</td></tr>"
+            f"<tr><td>verwachte overschrijding</td><td>{euro(self.verwachte_overschrijding)}"
+            f"</td></tr></tbody></table>"
+        )
+        rijen = "".join(
+            f"<tr><td>{escape(str(a))}</td><td>{euro(r.lumpsum)}</td><td>{euro(r.verwacht)}</td>"
+            f"<td>{pct(r.kans)}</td><td>{euro(r.p95)}</td></tr>"
+            for a, r in self.terugvordering.iterrows()
+        )
+        return (
+            kop + "<table><thead><tr><th>partner</th><th>lumpsum</th><th>terugvordering"
+            "</th><th>kans</th><th>p95</th></tr></thead><tbody>" + rijen + "</tbody></table>"
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """The simulate JSON of DESIGN.md, plus ``exploitatie`` and (with kans) the plafond."""
         terug = {

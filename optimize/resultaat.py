@@ -98,6 +98,29 @@ class Allocatie:
         """Sum of all allocated bedragen, euro (overige uitgaven not included)."""
         return float(self.allocatie["bedrag"].sum())
 
+    def _repr_html_(self) -> str:
+        """A small HTML table for Jupyter: the allocation and its total (escaped)."""
+        from html import escape
+
+        def euro(x: float) -> str:
+            return "€ " + f"{x:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
+
+        body = "".join(
+            "<tr>"
+            + "".join(f"<td>{escape(str(x))}</td>" for x in (g, a, p))
+            + f"<td style='text-align:right'>{r.volume:,.0f}</td>".replace(",", ".")
+            + f"<td style='text-align:right'>{euro(r.tarief)}</td>"
+            + f"<td style='text-align:right'>{euro(r.bedrag)}</td></tr>"
+            for (g, a, p), r in self.allocatie.iterrows()
+        )
+        return (
+            f"<table><caption>Verdeling {escape(self.case)}, doel {escape(self.doel.value)}: "
+            f"{escape(self.status.value)}; totaal {euro(self.totaal)}, plafond "
+            f"{euro(self.plafond)}</caption><thead><tr><th>gebied</th><th>aanbieder</th>"
+            f"<th>product</th><th>volume</th><th>tarief</th><th>bedrag</th></tr></thead>"
+            f"<tbody>{body}</tbody></table>"
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """The ``plafond optimize --json`` document of DESIGN.md (plus a few keys)."""
         sp: dict[str, Any] = {"plafond": None, "capaciteit": {}, "dekking": {}}

@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 from cases import Case, CaseError, load_case
+from plafond.fmt import procent
 
 
 def add_case_argument(parser: argparse.ArgumentParser) -> None:
@@ -37,3 +39,22 @@ def check_output_suffix(path: str, allowed: tuple[str, ...]) -> Path:
             path, "", f"onbekend uitvoertype {out.suffix!r}; toegestaan: {', '.join(allowed)}"
         )
     return out
+
+
+class Balk:
+    """A one-line progress bar on stderr: ``Balk("simuleren")(done, total)``."""
+
+    def __init__(self, label: str = "simuleren") -> None:
+        self.label = label
+        self.start = time.perf_counter()
+
+    def __call__(self, gedaan: int, totaal: int) -> None:
+        deel = gedaan / totaal
+        vol = int(30 * deel)
+        sys.stderr.write(
+            f"\r{self.label} [{'#' * vol}{'.' * (30 - vol)}] {procent(deel, 0):>6} "
+            f"{time.perf_counter() - self.start:5.1f} s"
+        )
+        if gedaan >= totaal:
+            sys.stderr.write("\n")
+        sys.stderr.flush()

@@ -17,6 +17,7 @@ from plafond.commands._common import (
     print_json,
 )
 from plafond.fmt import euro, getal, tabel
+from plafond.xlsx import Tabel, schrijf_werkboek
 
 UITVOER = (".xlsx", ".csv", ".json")
 
@@ -72,8 +73,6 @@ def schrijf(res: optimize.Allocatie, pad: Path) -> None:
 
 
 def _xlsx(res: optimize.Allocatie, pad: Path) -> None:
-    schaduw = res.schaduwprijzen.reset_index()
-    schaduw["sleutel"] = schaduw["sleutel"].map(safe_cell)
     samenvatting = pd.DataFrame(
         {
             "grootheid": [
@@ -86,7 +85,7 @@ def _xlsx(res: optimize.Allocatie, pad: Path) -> None:
                 "overige_uitgaven",
             ],
             "waarde": [
-                safe_cell(res.case),
+                res.case,
                 res.doel.value,
                 res.status.value,
                 res.doelwaarde,
@@ -96,16 +95,21 @@ def _xlsx(res: optimize.Allocatie, pad: Path) -> None:
             ],
         }
     )
-    with pd.ExcelWriter(pad, engine="openpyxl") as xl:
-        samenvatting.to_excel(xl, sheet_name="samenvatting", index=False)
-        _tabel_frame(res).to_excel(xl, sheet_name="allocatie", index=False)
-        res.per_aanbieder.rename("bedrag").map(float).reset_index().assign(
-            aanbieder=lambda f: f["aanbieder"].map(safe_cell)
-        ).to_excel(xl, sheet_name="per_aanbieder", index=False)
-        schaduw.to_excel(xl, sheet_name="schaduwprijzen", index=False)
-        pd.DataFrame({"bindend": [safe_cell(b) for b in res.bindend]}).to_excel(
-            xl, sheet_name="bindend", index=False
-        )
+    schrijf_werkboek(
+        pad,
+        {
+            "samenvatting": Tabel(samenvatting, {"waarde": "euro"}),
+            "allocatie": Tabel(
+                res.allocatie.reset_index(),
+                {"bedrag": "euro", "volume": "getal", "tarief": "euro"},
+            ),
+            "per_aanbieder": Tabel(
+                res.per_aanbieder.rename("bedrag").map(float).reset_index(), {"bedrag": "euro"}
+            ),
+            "schaduwprijzen": Tabel(res.schaduwprijzen.reset_index(), {"schaduwprijs": "decimaal"}),
+            "bindend": Tabel(pd.DataFrame({"bindend": list(res.bindend)})),
+        },
+    )
 
 
 def render(res: optimize.Allocatie) -> str:

@@ -6,7 +6,6 @@ import argparse
 import csv
 import json
 import sys
-import time
 import warnings
 from pathlib import Path
 
@@ -17,12 +16,14 @@ from cases import CaseError
 from cases.files import atomic_write, safe_cell
 from montecarlo import SimulatieResultaat
 from plafond.commands._common import (
+    Balk,
     add_case_argument,
     check_output_suffix,
     load_case_from_args,
     print_json,
 )
 from plafond.fmt import euro, getal, procent, tabel
+from plafond.xlsx import Tabel, schrijf_werkboek
 
 #: Runs from this many scenarios show a progress bar on stderr.
 VOORTGANG_VANAF = 2**18
@@ -46,24 +47,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
-class _Balk:
-    """A one-line progress bar on stderr."""
-
-    def __init__(self) -> None:
-        self.start = time.perf_counter()
-
-    def __call__(self, gedaan: int, totaal: int) -> None:
-        deel = gedaan / totaal
-        vol = int(30 * deel)
-        sys.stderr.write(
-            f"\rsimuleren [{'#' * vol}{'.' * (30 - vol)}] {procent(deel, 0):>6} "
-            f"{time.perf_counter() - self.start:5.1f} s"
-        )
-        if gedaan >= totaal:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-
-
 def run(args: argparse.Namespace) -> int:
     """Simulate the case and print (or write) the result."""
     case = load_case_from_args(args)
@@ -78,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
                 seed=args.seed,
                 methode=args.methode,
                 kans=args.kans,
-                voortgang=None if stil else _Balk(),
+                voortgang=None if stil else Balk(),
             )
         except CaseError:
             raise
@@ -127,17 +110,35 @@ def schrijf(res: SimulatieResultaat, pad: Path) -> None:
         samenvatting += [(f"uitgaven_{k}", v) for k, v in d["uitgaven"].items()]
         samenvatting += [("overschrijdingskans_ci95_laag", d["overschrijdingskans_ci95"][0])]
         samenvatting += [("overschrijdingskans_ci95_hoog", d["overschrijdingskans_ci95"][1])]
-        bladen = {
-            "samenvatting": pd.DataFrame(
-                [(k, safe_cell(v)) for k, v in samenvatting], columns=["grootheid", "waarde"]
-            ),
-            "terugvordering": res.terugvordering.reset_index(),
-            "exploitatie": res.exploitatie.reset_index(),
-            "overschrijdingscurve": res.overschrijdingscurve(),
-        }
-        with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
-            for naam, blad in bladen.items():
-                blad.map(safe_cell).to_excel(xl, sheet_name=naam, index=False)
+        euro_kolommen = ("lumpsum", "verwacht", "se", "p95", "verwachte_kosten")
+        euro_kolommen += ("verwacht_resultaat", "verwacht_tekort", "plafond")
+        schrijf_werkboek(
+            tmp,
+            {
+                "samenvatting": Tabel(
+                    pd.DataFrame(samenvatting, columns=["grootheid", "waarde"]),
+                    {"waarde": "decimaal"},
+                ),
+                "terugvordering": Tabel(
+                    res.terugvordering.reset_index(),
+                    {k: "euro" for k in euro_kolommen}
+                    | {"kans": "procent", "aandeel_lumpsum": "procent2"},
+                ),
+                "exploitatie": Tabel(
+                    res.exploitatie.reset_index(),
+                    {k: "euro" for k in euro_kolommen} | {"kans_verlies": "procent"},
+                ),
+                "overschrijdingscurve": Tabel(
+                    res.overschrijdingscurve(),
+                    {
+                        "plafond": "euro",
+                        "kans": "procent2",
+                        "ci_laag": "procent2",
+                        "ci_hoog": "procent2",
+                    },
+                ),
+            },
+        )
 
     schrijvers = {".json": json_schrijven, ".csv": csv_schrijven, ".xlsx": xlsx_schrijven}
     atomic_write(pad, schrijvers[suffix])

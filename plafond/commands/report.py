@@ -1,0 +1,91 @@
+"""`plafond report CASE -o F.xlsx|F.html`: the negotiation report (allocation and risk)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from pathlib import Path
+
+import montecarlo
+from cases import CaseError, bundled_path
+from plafond.commands._common import Balk, add_case_argument, check_output_suffix
+from plafond.commands.simulate import VOORTGANG_VANAF
+
+UITVOER = (".xlsx", ".html")
+#: As plafond.report.ALLOCATIES; the report package (matplotlib, jinja2) is imported only
+#: when the command runs, so `plafond --help` and the other commands stay quick.
+ALLOCATIES = ("case", "optimaal")
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Register the subcommand."""
+    p = sub.add_parser("report", help="rapport voor de onderhandeling: verdeling en risico")
+    add_case_argument(p)
+    p.add_argument("-o", "--output", required=True, metavar="F", help="F.xlsx of F.html")
+    p.add_argument(
+        "--partner", default=None, metavar="ID", help="partnerpakket: alleen deze partner"
+    )
+    p.add_argument(
+        "--allocatie",
+        choices=ALLOCATIES,
+        default="case",
+        help="case (lumpsum uit de case) of optimaal (plafond optimize, doel kosten)",
+    )
+    p.add_argument(
+        "-n", type=int, default=montecarlo.STANDAARD_N, help="aantal scenario's (standaard 2^17)"
+    )
+    p.add_argument("--seed", type=int, default=None, help="seed (geheel getal >= 0)")
+    p.add_argument("--methode", choices=montecarlo.METHODES, default="mc", help="steekproef")
+    p.add_argument("--quiet", action="store_true", help="geen voortgangsbalk")
+    p.set_defaults(run=run)
+
+
+def invoerbestand(naam: str) -> Path:
+    """The file behind CASE: the path itself, or a bundled case's YAML."""
+    pad = Path(naam)
+    if pad.exists():
+        return pad
+    gevonden = bundled_path(naam)
+    if gevonden is None:  # load_case has already refused it; keep the message the same
+        raise CaseError(naam, "", "bestand niet gevonden en geen meegeleverde case")
+    return gevonden
+
+
+def run(args: argparse.Namespace) -> int:
+    """Compute the report and write it; a failure leaves no file."""
+    from cases import load_case
+    from plafond.report import maak_rapport, schrijf_excel, schrijf_html, sha256_bestand
+
+    uit = check_output_suffix(args.output, UITVOER)
+    case = load_case(args.case)
+    bron = invoerbestand(args.case)
+    stil = args.quiet
+    with warnings.catch_warnings(record=True) as gevangen:
+        warnings.simplefilter("always", UserWarning)
+        try:
+            rapport = maak_rapport(
+                case,
+                allocatie=args.allocatie,
+                n=args.n,
+                seed=args.seed,
+                methode=args.methode,
+                partner=args.partner,
+                bron=str(bron),
+                bron_sha256=sha256_bestand(bron),
+                voortgang=None if stil or args.n < VOORTGANG_VANAF else Balk("simuleren"),
+                voortgang_gevoeligheid=None if stil else Balk("gevoeligheid"),
+            )
+        except CaseError:
+            raise
+        except ValueError as exc:
+            raise CaseError(args.case, "", str(exc)) from None
+    for w in gevangen:
+        sys.stderr.write(f"waarschuwing: {w.message}\n")
+    if uit.suffix.lower() == ".html":
+        schrijf_html(rapport, uit)
+    else:
+        schrijf_excel(rapport, uit)
+    if not stil:
+        sys.stderr.write(f"rapport geschreven naar {uit}\n")
+    return 0

@@ -1,0 +1,184 @@
+"""Run what a report needs: the framework, the allocation, the simulation and the tornado.
+
+:func:`maak_rapport` is the only place that calls ``optimize`` and ``montecarlo`` for a
+report; what it returns (:class:`Rapport`) is plain results, turned into tables by
+:mod:`plafond.report.inhoud` and written by :mod:`plafond.report.excel` / ``html``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+import montecarlo
+import optimize
+from cases import Case, CaseError, framework
+from cases.framework import Framework
+from montecarlo import SimulatieResultaat
+from montecarlo.gevoeligheid import tornado
+
+#: Where the lumpsum per partner comes from.
+ALLOCATIES = ("case", "optimaal")
+
+Voortgang = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, eq=False)
+class Rapport:
+    """Everything a report shows, computed once.
+
+    Attributes
+    ----------
+    case
+        The validated case.
+    kader
+        Its financial framework (A, B, C of the case itself).
+    allocatie
+        ``"case"`` (the case's lumpsum) or ``"optimaal"`` (``optimize.allocate``, doel kosten).
+    verdeling
+        The allocation reported: index (gebied, aanbieder, product), columns bedrag (euro),
+        volume (eenheden; for ``case`` the volume the lumpsum buys at the reëel tarief),
+        tarief (reëel tarief, euro per eenheid).
+    simulatie
+        The simulation with the lumpsum of ``verdeling``.
+    gevoeligheid
+        :func:`montecarlo.gevoeligheid.tornado` of the same case and lumpsum.
+    gevoeligheid_n
+        Scenarios per tornado run.
+    partner
+        The partner of a partner pack, or None for the full report.
+    bron, bron_sha256
+        The input file and the sha256 of its bytes (None when the case came from memory).
+    """
+
+    case: Case
+    kader: Framework
+    allocatie: str
+    verdeling: pd.DataFrame
+    simulatie: SimulatieResultaat
+    gevoeligheid: pd.DataFrame
+    gevoeligheid_n: int
+    partner: str | None = None
+    bron: str | None = None
+    bron_sha256: str | None = None
+
+
+def sha256_bestand(pad: Path) -> str:
+    """The sha256 of a file's bytes, as 64 hex digits."""
+    h = hashlib.sha256()
+    with pad.open("rb") as f:
+        for blok in iter(lambda: f.read(1 << 20), b""):
+            h.update(blok)
+    return h.hexdigest()
+
+
+def verdeling_uit_case(case: Case) -> pd.DataFrame:
+    """The case's own lumpsum per (gebied, aanbieder, product) as an allocation table."""
+    regels = framework.lumpsum_regels(case).reset_index()
+    regels = regels[regels["lumpsum"] > 0]
+    tarief = [
+        framework.tarief(case, p, a)
+        for a, p in zip(regels["aanbieder"], regels["product"], strict=True)
+    ]
+    tabel = pd.DataFrame(
+        {
+            "gebied": regels["gebied"],
+            "aanbieder": regels["aanbieder"],
+            "product": regels["product"],
+            "bedrag": regels["lumpsum"].astype(float),
+            "tarief": tarief,
+        }
+    )
+    tabel["volume"] = tabel["bedrag"] / tabel["tarief"]
+    tabel = tabel.set_index(["gebied", "aanbieder", "product"]).sort_index()
+    return tabel[["bedrag", "volume", "tarief"]]
+
+
+def lumpsum_uit_verdeling(case: Case, verdeling: pd.DataFrame) -> dict[str, float]:
+    """Bedrag per partner (euro), summed over gebied and product; non-partners left out."""
+    per = verdeling["bedrag"].groupby(level="aanbieder").sum()
+    return {a: float(per.get(a, 0.0)) for a in case.partners()}
+
+
+def maak_rapport(
+    case: Case,
+    *,
+    allocatie: str = "case",
+    n: int = montecarlo.STANDAARD_N,
+    seed: int | None = None,
+    methode: str = "mc",
+    partner: str | None = None,
+    bron: str | None = None,
+    bron_sha256: str | None = None,
+    gevoeligheid_n: int = 2**14,
+    voortgang: Voortgang | None = None,
+    voortgang_gevoeligheid: Voortgang | None = None,
+) -> Rapport:
+    """Compute a report: allocation, simulation (``n`` scenarios) and the tornado.
+
+    Parameters
+    ----------
+    case
+        A validated Case.
+    allocatie
+        ``"case"`` or ``"optimaal"`` (raises ``optimize.NoFeasibleAllocation`` if none).
+    n, seed, methode
+        As in :func:`montecarlo.simulate`; None draws a seed (recorded in the result). The
+        tornado uses the same seed with ``gevoeligheid_n`` scenarios per run.
+    partner
+        A partner id for a partner pack.
+    bron, bron_sha256
+        The case file and the sha256 of its bytes (:func:`sha256_bestand`), recorded in
+        the aannames so the run can be replayed.
+    voortgang, voortgang_gevoeligheid
+        Progress callbacks ``(done, total)`` of the simulation and of the tornado runs.
+
+    Raises
+    ------
+    CaseError
+        Unknown allocatie or partner (the message lists what is allowed).
+    """
+    if allocatie not in ALLOCATIES:
+        raise CaseError("--allocatie", "", f"onbekend: {allocatie!r}; toegestaan: case, optimaal")
+    partners = case.partners()
+    if partner is not None and partner not in partners:
+        raise CaseError(
+            case.naam,
+            "--partner",
+            f"onbekende partner {partner!r}; partners: {', '.join(partners)}",
+        )
+    kader = framework.kader(case)
+    if allocatie == "optimaal":
+        verdeling = optimize.allocate(case, doel="kosten").allocatie
+    else:
+        verdeling = verdeling_uit_case(case)
+    lumpsum = lumpsum_uit_verdeling(case, verdeling) if allocatie == "optimaal" else None
+    if seed is None:
+        seed = montecarlo.simulatie.nieuwe_seed()
+    res = montecarlo.simulate(
+        case, n, seed=seed, methode=methode, lumpsum_per_aanbieder=lumpsum, voortgang=voortgang
+    )
+    gevoelig = tornado(
+        case,
+        gevoeligheid_n,
+        seed=seed,
+        methode=methode,
+        lumpsum_per_aanbieder=lumpsum,
+        voortgang=voortgang_gevoeligheid,
+    )
+    return Rapport(
+        case=case,
+        kader=kader,
+        allocatie=allocatie,
+        verdeling=verdeling,
+        simulatie=res,
+        gevoeligheid=gevoelig,
+        gevoeligheid_n=gevoeligheid_n,
+        partner=partner,
+        bron=bron,
+        bron_sha256=bron_sha256,
+    )

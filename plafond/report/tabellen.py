@@ -1,0 +1,48 @@
+"""All tables of a report, partner pack applied: what the Excel and HTML writers show."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from plafond.report import inhoud
+from plafond.report.aannames import aannames
+from plafond.report.maak import Rapport
+from plafond.report.partner import anonimiseer, anonimiseer_frame, vervangingen
+from plafond.xlsx import Tabel
+
+#: Sheet names, in order, with the title the HTML report gives them.
+TITELS = {
+    "samenvatting": "Samenvatting",
+    "allocatie": "Verdeling",
+    "risico": "Risico: uitgaven en overschrijdingskans",
+    "partners": "Partners: terugvordering en exploitatie",
+    "tarieven": "Opbouw reële tarieven",
+    "gevoeligheid": "Gevoeligheid",
+    "aannames": "Aannames en herhaalbaarheid",
+}
+
+
+def bladen(r: Rapport) -> dict[str, list[Tabel]]:
+    """Sheet name → its tables (side by side in Excel, one after another in HTML)."""
+    uit: dict[str, list[Tabel]] = {
+        "samenvatting": [inhoud.samenvatting(r)],
+        "allocatie": [inhoud.allocatie(r)],
+        "risico": inhoud.risico(r),
+        "partners": [inhoud.partners(r)],
+        "tarieven": [inhoud.tarieven(r)],
+        "gevoeligheid": [inhoud.gevoeligheid(r)],
+        "aannames": [aannames(r)],
+    }
+    if r.partner is None:
+        return uit
+    vervanging = vervangingen(r.case, r.partner)
+    return {naam: [anonimiseer(t, vervanging) for t in tabellen] for naam, tabellen in uit.items()}
+
+
+def figuurdata(r: Rapport) -> dict[str, pd.DataFrame]:
+    """The tables behind the heatmap and the terugvordering plot (partner pack applied)."""
+    uit = {"heatmap": inhoud.heatmap(r), "terugvordering": inhoud.terugvordering_plot(r)}
+    if r.partner is None:
+        return uit
+    vervanging = vervangingen(r.case, r.partner)
+    return {k: anonimiseer_frame(v, vervanging) for k, v in uit.items()}

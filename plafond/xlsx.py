@@ -1,0 +1,132 @@
+"""Tables to an Excel workbook the way a Dutch user expects: one writer for every command.
+
+Every sheet holds one or more tables side by side (a blank column between them), each with
+a bold header in row 1; the header row is frozen, widths follow the content, euro and
+percent columns get a number format (Excel shows it with the reader's own separators, so a
+Dutch Excel shows € 1.234,56 and 7,5%). Every text cell passes through
+:func:`cases.files.safe_cell`, so case text beginning with =, +, -, @ is stored as text and
+never run as a formula.
+
+Writing is at the edge: :func:`schrijf_werkboek` fills a path; callers wrap it in
+:func:`cases.files.atomic_write`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from cases.files import safe_cell
+
+#: Number formats by kind. ``[$€-413]`` is the euro sign of the nl-NL locale.
+FORMATEN: dict[str, str] = {
+    "euro": "[$€-413] #,##0.00;[$€-413] -#,##0.00",
+    "euro0": "[$€-413] #,##0;[$€-413] -#,##0",
+    "procent": "0.0%",
+    "procent2": "0.00%",
+    "getal": "#,##0",
+    "decimaal": "#,##0.00",
+    "fractie": "0.0000",
+    "tekst": "@",
+}
+
+#: Widest column, in characters.
+MAX_BREEDTE = 60
+
+
+@dataclass(frozen=True)
+class Tabel:
+    """One table of a sheet.
+
+    Attributes
+    ----------
+    frame
+        The rows; the index is not written (``reset_index()`` first to keep it).
+    formaten
+        Column name → a kind of :data:`FORMATEN` for the whole column, or a sequence of
+        kinds (or None) with one entry per row, for columns that mix units.
+    """
+
+    frame: pd.DataFrame
+    formaten: Mapping[str, str | Sequence[str | None]] = field(default_factory=dict)
+
+
+def _waarde(v: Any) -> Any:
+    """A cell value openpyxl can store: numpy scalars to Python, NaN to empty, text safe."""
+    if v is None:
+        return None
+    if isinstance(v, np.generic):
+        v = v.item()
+    if isinstance(v, float) and not math.isfinite(v):
+        return None
+    if isinstance(v, bool | int | float):
+        return v
+    return safe_cell(str(v))
+
+
+def _tekst_breedte(cel: Cell) -> int:
+    v = cel.value
+    if v is None:
+        return 0
+    if isinstance(v, float):
+        return len(f"{v:,.2f}") + (3 if "€" in (cel.number_format or "") else 0)
+    return len(str(v))
+
+
+def _schrijf_tabel(ws: Any, tabel: Tabel, kolom0: int) -> int:
+    """Write ``tabel`` with its header in row 1 from column ``kolom0``; returns its width."""
+    frame = tabel.frame
+    vet = Font(bold=True)
+    for j, naam in enumerate(frame.columns):
+        cel = ws.cell(row=1, column=kolom0 + j, value=_waarde(str(naam)))
+        cel.font = vet
+    for i, rij in enumerate(frame.itertuples(index=False), start=2):
+        for j, v in enumerate(rij):
+            ws.cell(row=i, column=kolom0 + j, value=_waarde(v))
+    for j, naam in enumerate(frame.columns):
+        soort = tabel.formaten.get(naam)
+        if soort is None:
+            continue
+        soorten = [soort] * len(frame) if isinstance(soort, str) else list(soort)
+        for i, s in enumerate(soorten, start=2):
+            cel = ws.cell(row=i, column=kolom0 + j)
+            if s is not None and not isinstance(cel.value, str):
+                cel.number_format = FORMATEN[s]
+    for j in range(len(frame.columns)):
+        letter = get_column_letter(kolom0 + j)
+        cellen = ws[letter][: len(frame) + 1]
+        breedte = max((_tekst_breedte(c) for c in cellen), default=8)
+        ws.column_dimensions[letter].width = min(MAX_BREEDTE, max(8, breedte + 2))
+    return len(frame.columns)
+
+
+def schrijf_werkboek(pad: Path, bladen: Mapping[str, Tabel | Sequence[Tabel]]) -> None:
+    """Write sheets (name → table, or tables side by side) to ``pad`` as .xlsx.
+
+    Parameters
+    ----------
+    pad
+        The file to write (use :func:`cases.files.atomic_write` around this call).
+    bladen
+        Sheet name (at most 31 characters) → :class:`Tabel` or a sequence of them.
+    """
+    wb = Workbook()
+    wb.remove(wb.active)
+    for naam, inhoud in bladen.items():
+        ws = wb.create_sheet(title=naam[:31])
+        tabellen = [inhoud] if isinstance(inhoud, Tabel) else list(inhoud)
+        kolom = 1
+        for tabel in tabellen:
+            kolom += _schrijf_tabel(ws, tabel, kolom) + 1
+        ws.freeze_panes = "A2"
+    wb.save(pad)

@@ -1,0 +1,77 @@
+"""montecarlo.gevoeligheid.tornado: one input at a time, common random numbers."""
+
+from __future__ import annotations
+
+import pytest
+
+from cases import case_from_dict
+from montecarlo.gevoeligheid import tornado
+
+
+def _case(spreiding: dict[str, dict]) -> dict:
+    """Three gebieden, one partner each; one overige-uitgaven line per gebied as given."""
+    gebieden = list(spreiding)
+    return {
+        "naam": "tornado",
+        "jaar": 2024,
+        "producten": {"BGI": {"naam": "Begeleiding individueel"}},
+        "gebieden": {g: {"gemeente": "Stad", "inwoners": 20000} for g in gebieden},
+        "aanbieders": {
+            "p1": {"naam": "Partner", "rol": "partner"},
+            "overig": {"naam": "Overige", "rol": "overig"},
+        },
+        "tarieven": {"BGI": {"tarief": 60.0}},
+        "historie": [
+            {"aanbieder": a, "gebied": g, "product": "BGI", "omzet": omzet}
+            for g in gebieden
+            for a, omzet in (("p1", 1_000_000), ("overig", 500_000))
+        ],
+        "kader": {
+            "overige_uitgaven": [
+                {"gebied": g, "product": "BGI", **spec} for g, spec in spreiding.items()
+            ],
+            "correlatie": {"binnen_gemeente": 0.3},
+        },
+    }
+
+
+@pytest.fixture(scope="module")
+def resultaat():
+    case = case_from_dict(
+        _case(
+            {
+                "vast": {"verdeling": "vast", "gemiddelde": 520_000},
+                "smal": {"verdeling": "lognormaal", "gemiddelde": 520_000, "cv": 0.05},
+                "breed": {"verdeling": "lognormaal", "gemiddelde": 520_000, "cv": 0.30},
+            }
+        )
+    )
+    return tornado(case, 2**12, seed=3)
+
+
+def test_an_input_without_spread_has_zero_effect(resultaat):
+    rij = resultaat.set_index("invoer").loc["overige uitgaven vast/BGI"]
+    assert rij["laag"] == rij["hoog"] == 520_000
+    assert rij["effect"] == 0.0
+
+
+def test_the_widest_c_line_ranks_first_and_effects_are_sorted(resultaat):
+    assert resultaat["invoer"].iloc[0] == "overige uitgaven breed/BGI"
+    assert list(resultaat["effect"].abs()) == sorted(resultaat["effect"].abs(), reverse=True)
+    smal = resultaat.set_index("invoer").loc["overige uitgaven smal/BGI"]
+    assert smal["effect"] > 0  # more C spending, more overschrijding
+    assert set(resultaat["soort"]) == {"overige_uitgaven", "correlatie"}
+    assert resultaat["basis"].nunique() == 1
+
+
+def test_same_seed_same_table():
+    case = case_from_dict(
+        _case(
+            {
+                "a": {"verdeling": "gamma", "gemiddelde": 500_000, "cv": 0.2},
+                "b": {"verdeling": "normaal", "gemiddelde": 500_000, "cv": 0.1},
+            }
+        )
+    )
+    een, twee = tornado(case, 2**11, seed=5), tornado(case, 2**11, seed=5)
+    assert een.equals(twee)
