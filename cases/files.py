@@ -23,6 +23,7 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], None]) ->
         raise FileNotFoundError(errno.ENOENT, "de map bestaat niet", str(target.parent))
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=target.suffix, dir=target.parent)
     os.close(fd)
+    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a report is meant to be shared
     try:
         write(Path(tmp))
         os.replace(tmp, target)
@@ -30,6 +31,12 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], None]) ->
         Path(tmp).unlink(missing_ok=True)
         raise
     return target
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def safe_cell(value: Any) -> Any:

@@ -40,18 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _infeasible_type() -> type[BaseException] | None:
-    try:
-        from optimize import NoFeasibleAllocation
-    except ImportError:
-        return None
-    return NoFeasibleAllocation
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = build_parser().parse_args(argv)
-    infeasible = _infeasible_type()
     try:
         return int(args.run(args) or EXIT_OK)
     except CaseError as exc:
@@ -67,7 +58,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write("afgebroken\n")
         return 130
     except Exception as exc:
-        if infeasible is not None and isinstance(exc, infeasible):
+        optimize = sys.modules.get("optimize")  # only a run that imported it can fail so
+        if optimize is not None and isinstance(exc, optimize.NoFeasibleAllocation):
             sys.stderr.write(f"geen oplossing: {exc}\n")
             return EXIT_INFEASIBLE
         raise

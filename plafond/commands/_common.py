@@ -12,6 +12,11 @@ from typing import Any
 from cases import Case, CaseError, load_case
 from plafond.fmt import procent
 
+#: As montecarlo.STANDAARD_N and montecarlo.METHODES (a test checks they agree); kept here
+#: so that building the parser does not import scipy and every command starts quickly.
+SCENARIOS = 2**17
+METHODES = ("mc", "sobol", "lhs")
+
 
 def add_case_argument(parser: argparse.ArgumentParser) -> None:
     """Add the positional CASE: a .yaml/.yml/.xlsx path or the name of a bundled case."""
@@ -58,3 +63,12 @@ class Balk:
         if gedaan >= totaal:
             sys.stderr.write("\n")
         sys.stderr.flush()
+
+
+def add_simulatie_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add -n, --seed and --methode (shared by simulate and report)."""
+    parser.add_argument(
+        "-n", type=int, default=SCENARIOS, help="aantal scenario's (standaard 2^17)"
+    )
+    parser.add_argument("--seed", type=int, default=None, help="seed (geheel getal >= 0)")
+    parser.add_argument("--methode", choices=METHODES, default="mc", help="steekproef")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-import optimize
 from cases.files import atomic_write, safe_cell
 from plafond.commands._common import (
     add_case_argument,
@@ -19,7 +19,12 @@ from plafond.commands._common import (
 from plafond.fmt import euro, getal, tabel
 from plafond.xlsx import Tabel, schrijf_werkboek
 
+if TYPE_CHECKING:
+    import optimize
+
 UITVOER = (".xlsx", ".csv", ".json")
+#: As the values of optimize.Doel (a test checks); here so the parser needs no Pyomo.
+DOELEN = ("kosten", "verdeling", "dekking")
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -28,7 +33,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     add_case_argument(p)
     p.add_argument(
         "--doel",
-        choices=[d.value for d in optimize.Doel],
+        choices=DOELEN,
         default="kosten",
         help="kosten (goedkoopst), verdeling (eerlijk naar inwoners), dekking (meeste volume)",
     )
@@ -39,6 +44,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Load, allocate, print or write. NoFeasibleAllocation propagates to exit 3."""
+    import optimize
+
     uit = check_output_suffix(args.output, UITVOER) if args.output else None
     case = load_case_from_args(args)
     res = optimize.allocate(case, doel=args.doel)

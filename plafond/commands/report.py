@@ -7,9 +7,13 @@ import sys
 import warnings
 from pathlib import Path
 
-import montecarlo
 from cases import CaseError, bundled_path
-from plafond.commands._common import Balk, add_case_argument, check_output_suffix
+from plafond.commands._common import (
+    Balk,
+    add_case_argument,
+    add_simulatie_arguments,
+    check_output_suffix,
+)
 from plafond.commands.simulate import VOORTGANG_VANAF
 
 UITVOER = (".xlsx", ".html")
@@ -32,11 +36,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         default="case",
         help="case (lumpsum uit de case) of optimaal (plafond optimize, doel kosten)",
     )
-    p.add_argument(
-        "-n", type=int, default=montecarlo.STANDAARD_N, help="aantal scenario's (standaard 2^17)"
-    )
-    p.add_argument("--seed", type=int, default=None, help="seed (geheel getal >= 0)")
-    p.add_argument("--methode", choices=montecarlo.METHODES, default="mc", help="steekproef")
+    add_simulatie_arguments(p)
     p.add_argument("--quiet", action="store_true", help="geen voortgangsbalk")
     p.set_defaults(run=run)
 

@@ -8,22 +8,25 @@ import json
 import sys
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-import montecarlo
 from cases import CaseError
 from cases.files import atomic_write, safe_cell
-from montecarlo import SimulatieResultaat
 from plafond.commands._common import (
     Balk,
     add_case_argument,
+    add_simulatie_arguments,
     check_output_suffix,
     load_case_from_args,
     print_json,
 )
 from plafond.fmt import euro, getal, procent, tabel
 from plafond.xlsx import Tabel, schrijf_werkboek
+
+if TYPE_CHECKING:
+    from montecarlo import SimulatieResultaat
 
 #: Runs from this many scenarios show a progress bar on stderr.
 VOORTGANG_VANAF = 2**18
@@ -33,11 +36,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     """Register the subcommand."""
     p = sub.add_parser("simulate", help="overschrijdingskans en terugvordering (Monte Carlo)")
     add_case_argument(p)
-    p.add_argument(
-        "-n", type=int, default=montecarlo.STANDAARD_N, help="aantal scenario's (standaard 2^17)"
-    )
-    p.add_argument("--seed", type=int, default=None, help="seed (geheel getal >= 0)")
-    p.add_argument("--methode", choices=montecarlo.METHODES, default="mc", help="steekproef")
+    add_simulatie_arguments(p)
     p.add_argument(
         "--kans", type=float, default=None, help="gezocht: plafond met deze overschrijdingskans"
     )
@@ -49,6 +48,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Simulate the case and print (or write) the result."""
+    import montecarlo
+
     case = load_case_from_args(args)
     uit = check_output_suffix(args.output, (".json", ".csv", ".xlsx")) if args.output else None
     stil = args.json or args.quiet or args.n < VOORTGANG_VANAF

@@ -87,3 +87,38 @@ def test_import_plafond_is_the_public_face():
     assert result.plafond == pytest.approx(framework.kader(case).plafond)
     with pytest.raises(AttributeError):
         _ = plafond.bestaat_niet
+
+
+def test_parser_constants_agree_with_the_packages():
+    # The command line keeps copies so that `plafond --help` imports neither scipy nor Pyomo.
+    import montecarlo
+    import optimize
+    from plafond.commands import _common
+    from plafond.commands import optimize as optimize_command
+
+    assert _common.SCENARIOS == montecarlo.STANDAARD_N
+    assert tuple(_common.METHODES) == tuple(montecarlo.METHODES)
+    assert optimize_command.DOELEN == tuple(d.value for d in optimize.Doel)
+
+
+def test_validate_does_not_import_the_solver_or_scipy():
+    code = (
+        "import sys; from plafond.cli import main; main(['validate', "
+        "'maastricht-heuvelland-2022', '--json']);"
+        "print(sorted(m for m in ('pyomo', 'scipy', 'matplotlib') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_written_files_get_the_usual_permissions(tmp_path):
+    import os
+
+    from cases.files import atomic_write
+
+    old = os.umask(0o022)
+    try:
+        path = atomic_write(tmp_path / "rapport.txt", lambda p: p.write_text("x"))
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == 0o644
