@@ -98,7 +98,7 @@ def test_parser_constants_agree_with_the_packages():
 
     assert _common.SCENARIOS == montecarlo.STANDAARD_N
     assert tuple(_common.METHODES) == tuple(montecarlo.METHODES)
-    assert optimize_command.DOELEN == tuple(d.value for d in optimize.Doel)
+    assert tuple(d.value for d in optimize.Doel) == optimize_command.DOELEN
 
 
 def test_validate_does_not_import_the_solver_or_scipy():
