@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import time
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -72,3 +75,23 @@ def add_simulatie_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--seed", type=int, default=None, help="seed (geheel getal >= 0)")
     parser.add_argument("--methode", choices=METHODES, default="mc", help="steekproef")
+
+
+@contextlib.contextmanager
+def simulatie_meldingen(bron: str) -> Iterator[None]:
+    """Run a simulation for the command line.
+
+    Its warnings (e.g. Sobol off a power of two) go to stderr, one line each; a ValueError
+    about the arguments (n, seed, kans) becomes a CaseError, so exit 2 with one line.
+    """
+    with warnings.catch_warnings(record=True) as gevangen:
+        warnings.simplefilter("always", UserWarning)
+        try:
+            yield
+        except CaseError:
+            raise
+        except ValueError as exc:
+            raise CaseError(bron, "", str(exc)) from None
+        finally:
+            for w in gevangen:
+                sys.stderr.write(f"waarschuwing: {w.message}\n")

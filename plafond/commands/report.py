@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import warnings
 from pathlib import Path
 
 from cases import CaseError, bundled_path
@@ -13,6 +12,7 @@ from plafond.commands._common import (
     add_case_argument,
     add_simulatie_arguments,
     check_output_suffix,
+    simulatie_meldingen,
 )
 from plafond.commands.simulate import VOORTGANG_VANAF
 
@@ -61,27 +61,19 @@ def run(args: argparse.Namespace) -> int:
     case = load_case(args.case)
     bron = invoerbestand(args.case)
     stil = args.quiet
-    with warnings.catch_warnings(record=True) as gevangen:
-        warnings.simplefilter("always", UserWarning)
-        try:
-            rapport = maak_rapport(
-                case,
-                allocatie=args.allocatie,
-                n=args.n,
-                seed=args.seed,
-                methode=args.methode,
-                partner=args.partner,
-                bron=str(bron),
-                bron_sha256=sha256_bestand(bron),
-                voortgang=None if stil or args.n < VOORTGANG_VANAF else Balk("simuleren"),
-                voortgang_gevoeligheid=None if stil else Balk("gevoeligheid"),
-            )
-        except CaseError:
-            raise
-        except ValueError as exc:
-            raise CaseError(args.case, "", str(exc)) from None
-    for w in gevangen:
-        sys.stderr.write(f"waarschuwing: {w.message}\n")
+    with simulatie_meldingen(args.case):
+        rapport = maak_rapport(
+            case,
+            allocatie=args.allocatie,
+            n=args.n,
+            seed=args.seed,
+            methode=args.methode,
+            partner=args.partner,
+            bron=str(bron),
+            bron_sha256=sha256_bestand(bron),
+            voortgang=None if stil or args.n < VOORTGANG_VANAF else Balk("simuleren"),
+            voortgang_gevoeligheid=None if stil else Balk("gevoeligheid"),
+        )
     if uit.suffix.lower() == ".html":
         schrijf_html(rapport, uit)
     else:

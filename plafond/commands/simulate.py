@@ -5,14 +5,11 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import sys
-import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from cases import CaseError
 from cases.files import atomic_write, safe_cell
 from plafond.commands._common import (
     Balk,
@@ -21,6 +18,7 @@ from plafond.commands._common import (
     check_output_suffix,
     load_case_from_args,
     print_json,
+    simulatie_meldingen,
 )
 from plafond.fmt import euro, getal, procent, tabel
 from plafond.xlsx import Tabel, schrijf_werkboek
@@ -53,23 +51,15 @@ def run(args: argparse.Namespace) -> int:
     case = load_case_from_args(args)
     uit = check_output_suffix(args.output, (".json", ".csv", ".xlsx")) if args.output else None
     stil = args.json or args.quiet or args.n < VOORTGANG_VANAF
-    with warnings.catch_warnings(record=True) as gevangen:
-        warnings.simplefilter("always", UserWarning)
-        try:
-            res = montecarlo.simulate(
-                case,
-                args.n,
-                seed=args.seed,
-                methode=args.methode,
-                kans=args.kans,
-                voortgang=None if stil else Balk(),
-            )
-        except CaseError:
-            raise
-        except ValueError as exc:
-            raise CaseError(args.case, "", str(exc)) from None
-    for w in gevangen:
-        sys.stderr.write(f"waarschuwing: {w.message}\n")
+    with simulatie_meldingen(args.case):
+        res = montecarlo.simulate(
+            case,
+            args.n,
+            seed=args.seed,
+            methode=args.methode,
+            kans=args.kans,
+            voortgang=None if stil else Balk(),
+        )
     if uit is not None:
         schrijf(res, uit)
     if args.json:
