@@ -244,6 +244,8 @@ def _iis(
 ) -> tuple[str, ...]:
     h = nieuwe_highs(opties, opties.tijdslimiet_uitleg)
     h.setOptionValue("iis_strategy", _IIS_STRATEGIE)
+    # getIis ignores time_limit (a medium LP ran 148 s with a 30 s limit): it has its own
+    h.setOptionValue("iis_time_limit", float(opties.tijdslimiet_uitleg))
     h.passModel(matrix.lp)
     status, iis = h.getIis()
     if status != highspy.HighsStatus.kOk or not iis.valid_:
