@@ -198,6 +198,7 @@ def define_marktordening(m: pyo.ConcreteModel, pr: AllocationProblem) -> dict[st
     .. math::
         v_{gap} &\\le M_{gap}\\, y_{ga}, \\quad M_{gap} = D_{gp}
             &\\text{(koppeling)}\\\\
+        b_{gap} &\\le (A - C)\\, y_{ga} &\\text{(koppeling: paid means active)}\\\\
         \\sum_g y_{ga} &\\le k_a &\\text{(max_gebieden)}\\\\
         n_{\\min} \\le \\sum_a y_{ga} &\\le n_{\\max} &\\text{(min/max_aanbieders)}\\\\
         \\sum_p v_{gap} &\\ge \\delta_g\\, y_{ga},\\ \\delta_g = 0.01 \\min_p D_{gp}
@@ -209,13 +210,17 @@ def define_marktordening(m: pyo.ConcreteModel, pr: AllocationProblem) -> dict[st
     if pr.heeft_binairen:
         paar_sleutel = pr.combo_gebied * n_a + pr.combo_aanbieder
         paren, paar_van_combo = np.unique(paar_sleutel, return_inverse=True)
+        budget = max(pr.budget, 0.0)  # no b_k can exceed it: a valid big-M for bedrag
         m.actief = pyo.Var(range(paren.size), domain=pyo.Binary)
         y = list(m.actief.values())
         groot = pr.vraag_rest[pr.combo_gebied, pr.combo_product].tolist()
         pk = paar_van_combo.tolist()
+        # rows 0..K-1 couple the volume, rows K..2K-1 the bedrag: an aanbieder paid in
+        # a gebied is active there, even without volume (verdeling may top up spending)
         termen = [([1.0, -groot[k]], [m.v[k], y[pk[k]]]) for k in range(pr.n_combos)]
+        termen += [([1.0, -budget], [m.b[k], y[pk[k]]]) for k in range(pr.n_combos)]
         _rijen(m, "koppeling", termen, None, 0.0)
-        rijen["koppeling"] = np.arange(pr.n_combos)
+        rijen["koppeling"] = np.tile(np.arange(pr.n_combos), 2)
         paar_g, paar_a = paren // n_a, paren % n_a
         if np.isfinite(pr.max_gebieden).any():
             rij = np.flatnonzero(np.isfinite(pr.max_gebieden))

@@ -2,8 +2,9 @@
 
 Order: cheap pre-checks on the arrays (no solver); when those pass but HiGHS still
 finds the model infeasible, an elastic model (every family with a penalised slack)
-says by how much each constraint fails, and for models up to
-``SolverOpties.iis_max_rijen`` rows HiGHS's IIS names the irreducible conflicting set.
+says by how much each constraint fails, and for LP models (no marktordening binaries)
+up to ``SolverOpties.iis_max_rijen`` rows HiGHS's IIS names the irreducible conflicting
+set.
 Both run under ``SolverOpties.tijdslimiet_uitleg``.
 """
 
@@ -176,7 +177,10 @@ def verklaar(
 ) -> NoFeasibleAllocation:
     """Explain an infeasible model: elastic slacks (amounts) plus IIS (small models)."""
     conflicten = _elastisch(pr, doel, opties)
-    iis = _iis(pr, matrix, index, opties) if matrix.lp.num_row_ <= opties.iis_max_rijen else ()
+    # No IIS for a MILP: highspy 1.16's getIis on a model with integers ignores
+    # time_limit (a 1 s limit ran past 60 s on a 10-wijk Zaanstad case), so it could hang.
+    klein = matrix.lp.num_row_ <= opties.iis_max_rijen and not matrix.is_mip
+    iis = _iis(pr, matrix, index, opties) if klein else ()
     if not conflicten and not iis:
         conflicten = (
             Conflict(
@@ -240,6 +244,8 @@ def _iis(
 ) -> tuple[str, ...]:
     h = nieuwe_highs(opties, opties.tijdslimiet_uitleg)
     h.setOptionValue("iis_strategy", _IIS_STRATEGIE)
+    # getIis ignores time_limit (a medium LP ran 148 s with a 30 s limit): it has its own
+    h.setOptionValue("iis_time_limit", float(opties.tijdslimiet_uitleg))
     h.passModel(matrix.lp)
     status, iis = h.getIis()
     if status != highspy.HighsStatus.kOk or not iis.valid_:

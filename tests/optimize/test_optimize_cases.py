@@ -16,6 +16,8 @@ from cases import bundled_case_names, case_from_dict, load_case
 from optimize import NoFeasibleAllocation, allocate, problem_from_case
 
 TOL = 1e-6
+#: a bedrag above this (euro) makes an aanbieder active in the gebied
+ACTIEF_EURO = 1e-3
 
 
 def check_alle_restricties(pr, res) -> None:
@@ -48,10 +50,29 @@ def check_alle_restricties(pr, res) -> None:
         heeft = pr.lumpsum > 0
         assert (per_a[heeft] >= (1 - pr.transitie_band) * pr.lumpsum[heeft] * (1 - TOL)).all()
         assert (per_a[heeft] <= (1 + pr.transitie_band) * pr.lumpsum[heeft] * (1 + TOL)).all()
-    # marktordening: gebieden per aanbieder
-    actief = t.loc[t["volume"] > TOL, ["gebied", "aanbieder"]].drop_duplicates()
+    # marktordening. An aanbieder counts as active in a gebied when it delivers volume
+    # there or is paid there: money without volume must not dodge the count.
+    geld = t["bedrag"] > ACTIEF_EURO
+    actief = t.loc[(t["volume"] > TOL) | geld, ["gebied", "aanbieder"]].drop_duplicates()
     per_aanbieder = actief.groupby("aanbieder").size().reindex(pr.aanbieders, fill_value=0)
     assert (per_aanbieder.to_numpy() <= pr.max_gebieden).all()
+    met_combo = [pr.gebieden[i] for i in np.unique(pr.combo_gebied).tolist()]
+    per_gebied = actief.groupby("gebied").size().reindex(met_combo, fill_value=0)
+    if pr.max_aanbieders_per_gebied is not None:
+        assert (per_gebied <= pr.max_aanbieders_per_gebied).all(), per_gebied
+    if pr.min_aanbieders_per_gebied is not None:
+        # at least n aanbieders that actually deliver, in every gebied they may work in
+        levert = t.loc[t["volume"] > TOL, ["gebied", "aanbieder"]].drop_duplicates()
+        leverend = levert.groupby("gebied").size().reindex(met_combo, fill_value=0)
+        assert (leverend >= pr.min_aanbieders_per_gebied).all(), leverend
+    # minimum_bedrag: per aanbieder, optionally restricted to one gebied and/or product
+    for regel in pr.minimum_bedrag:
+        kies = a == regel.aanbieder
+        if regel.gebied is not None:
+            kies &= g == regel.gebied
+        if regel.product is not None:
+            kies &= p == regel.product
+        assert t.loc[kies, "bedrag"].sum() >= regel.bedrag * (1 - TOL), regel
 
 
 @pytest.mark.parametrize("naam", bundled_case_names())
