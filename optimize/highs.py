@@ -45,6 +45,11 @@ class SolverOpties:
         Seconds for explaining infeasibility (IIS or elastic model).
     iis_max_rijen : int
         Models with more rows get the elastic model instead of an IIS.
+    ipm_vanaf_rijen : int
+        LPs (no marktordening binaries) with more rows are solved by HiGHS's interior
+        point method with crossover (a basic solution and duals, as from the simplex):
+        on a 50.000-row LP it proves infeasibility in ~6 s, where the dual simplex did
+        not within 60 s, and solves the feasible LP as fast.
     mip_gap : float
         Relative MIP gap (fraction).
     threads : int or None
@@ -56,6 +61,7 @@ class SolverOpties:
     tijdslimiet: float = 120.0
     tijdslimiet_uitleg: float = 20.0
     iis_max_rijen: int = 20_000
+    ipm_vanaf_rijen: int = 20_000
     mip_gap: float = 1e-6
     threads: int | None = None
     log: bool = False
@@ -180,6 +186,10 @@ def los_op(matrix: Matrix, opties: SolverOpties = SolverOpties()) -> Oplossing:
     """Solve the compiled model; for a MILP re-solve the LP with integers fixed."""
     begin = time.perf_counter()
     h = nieuwe_highs(opties, opties.tijdslimiet)
+    if not matrix.is_mip and matrix.lp.num_row_ > opties.ipm_vanaf_rijen:
+        # not for a MIP: there solver="ipm" would drop the integrality
+        h.setOptionValue("solver", "ipm")
+        h.setOptionValue("run_crossover", "on")
     h.passModel(matrix.lp)
     h.run()
     status = _STATUS.get(h.getModelStatus(), Status.NUMERIEK)

@@ -220,7 +220,12 @@ def _elastisch(pr: AllocationProblem, doel: Doel, opties: SolverOpties) -> tuple
     m, index = build_model(pr, doel, elastisch=True)
     matrix = compileer(m)
     opl = los_op(
-        matrix, SolverOpties(tijdslimiet=opties.tijdslimiet_uitleg, threads=opties.threads)
+        matrix,
+        SolverOpties(
+            tijdslimiet=opties.tijdslimiet_uitleg,
+            ipm_vanaf_rijen=opties.ipm_vanaf_rijen,
+            threads=opties.threads,
+        ),
     )
     if opl.status is not Status.OPTIMAAL and opl.x.size == 0:
         return ()

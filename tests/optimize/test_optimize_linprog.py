@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from scipy.optimize import linprog
 
-from optimize import NoFeasibleAllocation, allocate_problem
+from optimize import NoFeasibleAllocation, SolverOpties, allocate_problem
 from optimize.voorbeeld import willekeurig_probleem
 
 
@@ -40,8 +40,11 @@ def referentie(pr) -> float | None:
     return res.fun if res.status == 0 else None
 
 
+# ipm_vanaf_rijen=0: the interior point route that LPs above 20.000 rows take
+@pytest.mark.parametrize("ipm_vanaf_rijen", [20_000, 0], ids=["simplex", "ipm"])
 @pytest.mark.parametrize("seed", range(40))
-def test_same_optimal_cost_as_linprog(seed: int) -> None:
+def test_same_optimal_cost_as_linprog(seed: int, ipm_vanaf_rijen: int) -> None:
+    opties = SolverOpties(ipm_vanaf_rijen=ipm_vanaf_rijen)
     rng = np.random.default_rng(seed)
     g, a, p = rng.integers(2, 7), rng.integers(2, 6), rng.integers(1, 4)
     pr = willekeurig_probleem(
@@ -57,7 +60,7 @@ def test_same_optimal_cost_as_linprog(seed: int) -> None:
     verwacht = referentie(pr)
     if verwacht is None:
         with pytest.raises(NoFeasibleAllocation):
-            allocate_problem(pr, "kosten")
+            allocate_problem(pr, "kosten", opties=opties)
     else:
-        res = allocate_problem(pr, "kosten")
+        res = allocate_problem(pr, "kosten", opties=opties)
         assert res.doelwaarde == pytest.approx(verwacht, rel=1e-6, abs=1e-6)

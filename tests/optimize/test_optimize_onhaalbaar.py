@@ -64,7 +64,9 @@ def minste_overschrijding(pr, band: float) -> float:
     return res.fun
 
 
-def test_medium_transitie_against_dekking_is_named_in_euros() -> None:
+# ipm_vanaf_rijen=0: main solve and elastic model by interior point, as above 20.000 rows
+@pytest.mark.parametrize("ipm_vanaf_rijen", [20_000, 0], ids=["simplex", "ipm"])
+def test_medium_transitie_against_dekking_is_named_in_euros(ipm_vanaf_rijen: int) -> None:
     basis = willekeurig_probleem(100, 30, 3, rng=7)
     kosten = minste_kosten(basis)
     lumpsum = np.full(30, 0.4 * kosten / 30)
@@ -74,7 +76,9 @@ def test_medium_transitie_against_dekking_is_named_in_euros() -> None:
     assert verwacht > 0.5 * kosten  # at least 0,56 x kosten: clearly infeasible
     # the path of large models: no IIS (that may take its whole time limit), only the
     # elastic model, with a generous time limit
-    opties = SolverOpties(tijdslimiet=120, tijdslimiet_uitleg=120, iis_max_rijen=0)
+    opties = SolverOpties(
+        tijdslimiet=120, tijdslimiet_uitleg=120, iis_max_rijen=0, ipm_vanaf_rijen=ipm_vanaf_rijen
+    )
     with pytest.raises(NoFeasibleAllocation) as info:
         allocate_problem(pr, "kosten", opties=opties)
     exc = info.value
