@@ -11,8 +11,11 @@ the plafond has room to spare. Printed per size: the pre-checks, the main solve 
 finds the model infeasible, the elastic model, HiGHS's IIS (run here even above
 ``iis_max_rijen``, with ``--iis-limiet`` as its time limit; the elastic model gets the
 same limit) and ``allocate_problem`` end to end with the default ``SolverOpties`` but
-``--tijdslimiet`` for the main solve (the IIS is skipped above 20.000 rows). A main solve
-that hits its time limit ends in ``SolveFailed``, as it should.
+``--tijdslimiet`` for the main solve (the IIS is skipped above 20.000 rows). Above
+``SolverOpties.ipm_vanaf_rijen`` (20.000) rows, i.e. at large, the main solve and the
+elastic model run HiGHS's interior point method, which proves this infeasibility where
+the dual simplex ran into a 60 s limit. A main solve that hits its time limit ends in
+``SolveFailed``, as it should.
 """
 
 from __future__ import annotations
