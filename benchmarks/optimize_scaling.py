@@ -21,7 +21,7 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
-from optimize import allocate_problem
+from optimize import SolverOpties, allocate_problem
 from optimize.probleem import AllocationProblem
 from optimize.voorbeeld import willekeurig_probleem
 
@@ -64,6 +64,9 @@ def raw_highspy(pr: AllocationProblem) -> tuple[float, float, float]:
     lp.a_matrix_.value_ = a.data
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
+    if lp.num_row_ > SolverOpties().ipm_vanaf_rijen:  # the same solver choice as optimize
+        h.setOptionValue("solver", "ipm")
+        h.setOptionValue("run_crossover", "on")
     h.passModel(lp)
     t1 = time.perf_counter()
     h.run()
