@@ -9,7 +9,9 @@ and Excel row (``historie[Excel-rij 4].omzet``). :func:`write_workbook` writes a
 Layout (headers in row 1; an empty cell means "not given", so the default applies):
 
 - ``case``, ``kader``, ``marktordening``: columns ``sleutel`` and ``waarde``; nested keys are
-  dotted (``risicodeling.drempel``); the weight per partner is ``risicodeling.sleutel.<id>``.
+  dotted (``risicodeling.drempel``); the weight per partner is ``risicodeling.sleutel.<id>``;
+  the price shock, a distribution, is one key per parameter (``prijsschok.verdeling``,
+  ``prijsschok.gemiddelde``, ``prijsschok.sd``, …; all empty: no shock).
 - a sheet per table, headers = the schema's field names; ``aanbieders`` has a column
   ``capaciteit_<PRODUCT>`` per product; ``vraag`` flattens its distributions into
   ``clienten_<param>`` and ``volume_per_client_<param>``; ``waarden`` (empirisch) is text
@@ -55,6 +57,9 @@ from cases.schema import (
 from cases.verdeling import Verdeling
 
 _PARAMS = list(Verdeling.model_fields)
+#: The price shock's keys on sheet kader (``prijsschok.<param>``); a shock takes sd, not cv.
+_SCHOK = "prijsschok."
+_SCHOK_PARAMS = [p for p in _PARAMS if p != "cv"]
 _NESTED = ("clienten", "volume_per_client")
 _SLEUTEL = "risicodeling.sleutel."
 _MATRIX = "correlatie"
@@ -89,7 +94,10 @@ KEY_SHEETS: dict[str, tuple[type[BaseModel], list[str]]] = {
     "kader": (
         Kader,
         [
-            *_fields(Kader, "opslagen", "overige_uitgaven", "correlatie", "risicodeling"),
+            *_fields(
+                Kader, "prijsschok", "opslagen", "overige_uitgaven", "correlatie", "risicodeling"
+            ),
+            *(f"{_SCHOK}{p}" for p in _SCHOK_PARAMS),
             *(f"correlatie.{f}" for f in _fields(Correlatie, "matrix")),
             *(f"risicodeling.{f}" for f in _fields(Risicodeling, "sleutel")),
         ],
@@ -119,7 +127,7 @@ _EMPTY = object()
 
 def _leaf(column: str) -> str:
     """The schema field behind a column or key: ``clienten_cv`` → ``cv``."""
-    for prefix in (*(f"{n}_" for n in _NESTED), "correlatie.", "risicodeling."):
+    for prefix in (*(f"{n}_" for n in _NESTED), _SCHOK, "correlatie.", "risicodeling."):
         if column.startswith(prefix):
             return column[len(prefix) :]
     return column
@@ -421,7 +429,7 @@ def _keys(case: Case, sheet: str) -> list[list[Any]]:
     for key in KEY_SHEETS[sheet][1]:
         value = node
         for part in key.split("."):
-            value = getattr(value, part)
+            value = None if value is None else getattr(value, part)  # no prijsschok: empty
         out.append([key, value])
     if sheet == "kader":
         out += [[f"{_SLEUTEL}{a}", w] for a, w in (case.kader.risicodeling.sleutel or {}).items()]

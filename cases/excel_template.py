@@ -158,6 +158,25 @@ UITLEG: dict[str, tuple[str, str]] = {
     "waarden": ("{u}, gescheiden door ;", "waarnemingen voor empirisch, bijv. 1; 2.5; 3"),
     "indexatie": ("fractie", "prijsindex op de omzet van vorig jaar (0.0387 = 3,87 %)"),
     "taakstelling": ("fractie", "korting op plafond en lumpsum (0.075 = 7,5 %)"),
+    "kader.prijsschok.verdeling": (
+        "naam",
+        "optioneel: prijsschok = werkelijke CAO-loonstijging min de toegekende indexatie; "
+        "verhoogt de kosten van de partners (× (1 + schok)), niet de uitgaven. Verdeling: "
+        "vast, normaal, lognormaal, gamma, triangulair, pert, uniform of empirisch; "
+        "alle prijsschok-sleutels leeg: geen schok",
+    ),
+    "kader.prijsschok.gemiddelde": (
+        "fractie, mag negatief",
+        "verwachte schok (0.01: lonen stijgen 1 procentpunt meer dan de index); groter dan -1",
+    ),
+    "kader.prijsschok.sd": ("fractie", "standaardafwijking van de schok (0.01 = 1 procentpunt)"),
+    "kader.prijsschok.min": ("fractie, mag negatief", "laagste schok (triangulair, pert, uniform)"),
+    "kader.prijsschok.modus": ("fractie, mag negatief", "meest waarschijnlijke schok"),
+    "kader.prijsschok.max": ("fractie, mag negatief", "hoogste schok (triangulair, pert, uniform)"),
+    "kader.prijsschok.waarden": (
+        "fracties, gescheiden door ;",
+        "waargenomen schokken voor empirisch, bijv. 0.0076; 0.0162; 0.0106",
+    ),
     "looptijd": ("jaren", "contractduur; bedragen zijn per jaar"),
     "plafond": ("euro", "budgetplafond A; leeg: afgeleid uit alle historie plus opslagen"),
     "correlatie.binnen_gemeente": (
@@ -193,6 +212,8 @@ def _standaard(sheet: str, column: str) -> str:
     name = column
     if sheet == "vraag" and column not in ("gebied", "product"):
         model, name = Verdeling, _leaf(column)
+    elif column.startswith("prijsschok."):
+        return "leeg"  # the whole shock is optional; verdeling is required once it is given
     elif "." in column:
         group, name = column.split(".", 1)
         model = {"correlatie": Correlatie, "risicodeling": Risicodeling}[group]

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from cases.verdeling import Verdeling
+from cases.verdeling import Schok, Verdeling
 
 
 def _eindig(value: float) -> float:
@@ -234,9 +234,15 @@ class Risicodeling(_Rij):
 
 
 class Kader(_Rij):
-    """The financial framework: indexatie, taakstelling, opslagen, plafond, C, risk rule."""
+    """The financial framework: indexatie, taakstelling, opslagen, plafond, C, risk rule.
+
+    ``prijsschok`` (optional): the realised CAO wage growth minus the indexatie granted, a
+    fraction that may be negative (a :class:`~cases.verdeling.Schok`, above -1). It raises
+    the partners' real cost per unit, not spending (see montecarlo.model).
+    """
 
     indexatie: Annotated[float, AfterValidator(_fractie)] = 0.0
+    prijsschok: Schok | None = None
     taakstelling: Fractie = 0.0
     looptijd: Annotated[int, Field(ge=1, le=10)] = 1
     opslagen: tuple[Opslag, ...] = ()

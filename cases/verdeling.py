@@ -8,9 +8,9 @@ estimate; a list of observed ``waarden`` for an empirical distribution.
 from __future__ import annotations
 
 import math
-from typing import Literal
+from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator, model_validator
 
 VerdelingNaam = Literal[
     "vast",
@@ -41,6 +41,8 @@ PARAMETERS: dict[str, str] = {
 
 _MET_SPREIDING = {"normaal", "lognormaal", "gamma", "negbin"}
 _DRIEPUNTS = {"triangulair", "pert"}
+#: Parameters that locate the distribution (may be negative where :attr:`Verdeling.NEGATIEF`).
+_LIGGING = ("gemiddelde", "min", "modus", "max", "waarden")
 
 
 class Verdeling(BaseModel):
@@ -61,6 +63,10 @@ class Verdeling(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    #: Whether ``gemiddelde``, ``min``, ``modus``, ``max`` and ``waarden`` may be negative
+    #: (only in :class:`Schok`; volumes and euros never).
+    NEGATIEF: ClassVar[bool] = False
+
     verdeling: VerdelingNaam
     gemiddelde: float | None = None
     cv: float | None = None
@@ -72,12 +78,12 @@ class Verdeling(BaseModel):
 
     @field_validator("gemiddelde", "cv", "sd", "min", "modus", "max")
     @classmethod
-    def _finite_non_negative(cls, value: float | None) -> float | None:
+    def _finite_non_negative(cls, value: float | None, info: ValidationInfo) -> float | None:
         if value is None:
             return value
         if not math.isfinite(value):
             raise ValueError("moet een eindig getal zijn (geen NaN of oneindig)")
-        if value < 0:
+        if value < 0 and not (cls.NEGATIEF and info.field_name in _LIGGING):
             raise ValueError("mag niet negatief zijn")
         return value
 
@@ -86,7 +92,9 @@ class Verdeling(BaseModel):
     def _finite_waarden(cls, value: tuple[float, ...] | None) -> tuple[float, ...] | None:
         if value is None:
             return value
-        if any(not math.isfinite(v) or v < 0 for v in value):
+        if any(not math.isfinite(v) for v in value):
+            raise ValueError("alle waarden moeten eindige getallen zijn")
+        if not cls.NEGATIEF and any(v < 0 for v in value):
             raise ValueError("alle waarden moeten eindige, niet-negatieve getallen zijn")
         return value
 
@@ -121,7 +129,7 @@ class Verdeling(BaseModel):
             raise ValueError("uniform: vereist min < max")
         if kind == "empirisch" and len(self.waarden) < 2:
             raise ValueError("empirisch: geef minstens twee waarden")
-        if kind in ("lognormaal", "gamma", "negbin") and self.gemiddelde == 0:
+        if kind in ("lognormaal", "gamma", "negbin") and self.gemiddelde <= 0:
             raise ValueError(f"{kind}: gemiddelde moet groter dan 0 zijn")
         if kind == "negbin" and self.std() ** 2 <= self.gemiddelde:
             raise ValueError(
@@ -164,3 +172,73 @@ class Verdeling(BaseModel):
         values = self.waarden
         mu = self.mean()
         return math.sqrt(math.fsum((v - mu) ** 2 for v in values) / len(values))
+
+
+#: Families a :class:`Schok` may take: counts (poisson, negbin) make no sense for a fraction.
+SCHOK_FAMILIES = tuple(n for n in PARAMETERS if n not in ("poisson", "negbin"))
+
+#: A normal shock must have ``gemiddelde - SCHOK_SIGMAS * sd > -1``: P(shock <= -1) < 1e-15.
+SCHOK_SIGMAS = 8.0
+
+
+class Schok(Verdeling):
+    """A distribution of a relative change (a fraction) that may be negative: a price shock.
+
+    Unlike :class:`Verdeling`, ``gemiddelde``, ``min``, ``modus``, ``max`` and ``waarden``
+    may be negative (``sd`` may not). The shock must stay above -1 (a change of -100 % or
+    less would make a cost zero or negative) and at most 1 (a fraction, not a percentage):
+
+    - every given location parameter lies in (-1, 1];
+    - ``normaal``: ``gemiddelde - 8 * sd > -1``, so a shock of -1 or less has a chance
+      below 1e-15; ``lognormaal`` and ``gamma`` are positive by nature (``gemiddelde > 0``);
+    - ``sd`` instead of ``cv`` (a cv relative to a mean near 0 says nothing);
+    - not ``poisson`` or ``negbin`` (counts, not fractions).
+    """
+
+    NEGATIEF: ClassVar[bool] = True
+
+    @staticmethod
+    def _in_bereik(value: float) -> None:
+        if value <= -1:
+            raise ValueError(
+                f"een schok van {value:g} is -100 % of minder (kosten nul of negatief); "
+                "de schok moet groter dan -1 zijn"
+            )
+        if value > 1:
+            raise ValueError(
+                f"een schok is een fractie, geen percentage; "
+                f"schrijf {value / 100:g} voor {value:g} %"
+            )
+
+    @field_validator("gemiddelde", "min", "modus", "max")
+    @classmethod
+    def _schok_in_bereik(cls, value: float | None) -> float | None:
+        if value is not None:
+            cls._in_bereik(value)
+        return value
+
+    @field_validator("waarden")
+    @classmethod
+    def _schokken_in_bereik(cls, value: tuple[float, ...] | None) -> tuple[float, ...] | None:
+        for v in value or ():
+            cls._in_bereik(v)
+        return value
+
+    @model_validator(mode="after")
+    def _schok_familie(self) -> Schok:
+        kind = self.verdeling
+        if kind not in SCHOK_FAMILIES:
+            raise ValueError(
+                f"{kind} telt gehele aantallen, geen fractie; kies {', '.join(SCHOK_FAMILIES)}"
+            )
+        if self.cv is not None:
+            raise ValueError(
+                "geef de spreiding van een schok als sd (in fracties, 0.01 = 1 procentpunt), "
+                "niet als cv"
+            )
+        if kind == "normaal" and self.gemiddelde - SCHOK_SIGMAS * self.sd <= -1:
+            raise ValueError(
+                f"normaal: gemiddelde - {SCHOK_SIGMAS:g} × sd moet groter dan -1 zijn, "
+                "anders is een schok van -100 % of minder niet uit te sluiten"
+            )
+        return self

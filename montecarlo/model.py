@@ -18,6 +18,17 @@ How the case enters the simulation:
   lumpsum; each gemeente's overschrijding is shared by the partners pro rata their lumpsum
   in that gemeente.
 - ``maximum`` is a fraction of each partner's (total) lumpsum.
+- ``kader.prijsschok`` (optional): realised CAO wage growth minus the indexatie granted, a
+  fraction. It raises the partners' real cost per unit: exploitation cost = volume ×
+  reëel tarief × (1 + prijsschok). It does not change spending B + C within the year (the
+  lumpsum is fixed, the overige aanbieders are paid contracted tariffs), so the
+  overschrijdingskans and the terugvordering are unaffected; it moves each partner's
+  exploitatie result. One shock per scenario, common to all partners and gebieden, drawn
+  through its inverse CDF from its own normal score. It is independent of the other lines:
+  CAO wages are settled nationally and do not follow the demand or the PGB spending of
+  these gebieden in the year. Its row in the copula matrix would be the unit vector, so
+  its score skips the matrix product (the score comes after all others, so a case without
+  shock keeps its random numbers). A ``vast`` shock takes no random number at all.
 """
 
 from __future__ import annotations
@@ -151,4 +162,5 @@ def bouw_model(case: Case, lumpsum_per_aanbieder: Mapping[str, float] | None = N
         lumpsum=lumpsum.to_numpy(),
         kosten=kosten,
         partners=tuple(partners),
+        prijsschok=None if case.kader.prijsschok is None else marginaal(case.kader.prijsschok),
     )

@@ -62,6 +62,12 @@ class Model:
         ``(P, len(vraag))`` (euro per unit: share of the line × reëel tarief).
     partners
         Partner ids along the partner axis.
+    prijsschok
+        Marginal of the price shock (a fraction: real wage growth minus indexatie), or None.
+        Every scenario's cost of every partner is multiplied by ``1 + prijsschok``. A random
+        shock has the last normal score (after the volumes), independent of the copula's
+        lines; a ``vast`` shock is a constant and takes no normal score, so adding
+        ``vast 0`` changes no number.
     """
 
     overige: tuple[Marginaal, ...]
@@ -73,11 +79,17 @@ class Model:
     lumpsum: FloatArray
     kosten: FloatArray
     partners: tuple[str, ...] = ()
+    prijsschok: Marginaal | None = None
+
+    @property
+    def schok_random(self) -> bool:
+        """True when the price shock is random (and so has its own normal score)."""
+        return self.prijsschok is not None and self.prijsschok.verdeling != "vast"
 
     @property
     def dimensies(self) -> int:
-        """Normal scores per scenario: one per line, plus one per vraag line (volume)."""
-        return len(self.overige) + 2 * len(self.vraag)
+        """Normal scores per scenario: one per line, one per vraag line (volume), one shock."""
+        return len(self.overige) + 2 * len(self.vraag) + int(self.schok_random)
 
     @property
     def plafond(self) -> float:
@@ -126,8 +138,13 @@ def _scenario_waarden(
         clienten[j] = lijn.clienten.uit_normaal(zc[nc + j])
     mu = np.array([lijn.volume_gemiddelde for lijn in model.vraag])
     sd = np.array([lijn.volume_sd for lijn in model.vraag])
-    volume = totale_volumes(clienten, z[nc + nv :], mu, sd)
-    return uitgaven, smal_product(model.kosten, volume)
+    volume = totale_volumes(clienten, z[nc + nv : nc + 2 * nv], mu, sd)
+    kosten = smal_product(model.kosten, volume)
+    if model.prijsschok is not None:  # one shock per scenario, for all partners and gebieden
+        schok = model.prijsschok
+        s = schok.uit_normaal(z[nc + 2 * nv]) if model.schok_random else schok.gemiddelde
+        kosten *= 1.0 + s
+    return uitgaven, kosten
 
 
 def _stroom_sommen(

@@ -54,6 +54,7 @@ def test_rich_case_survives_excel(worked_example: dict[str, Any], tmp_path: Path
     d["kader"]["plafond"] = 4_000_000.5
     d["kader"]["correlatie"] = {"binnen_gemeente": 0.4, "matrix": {"stad": {"dorp": 0.3}}}
     d["kader"]["risicodeling"].update(verdeelsleutel="sleutel", sleutel={"p1": 2, "p2": 1})
+    d["kader"]["prijsschok"] = {"verdeling": "empirisch", "waarden": [-0.004, 0.0076, 0.0162]}
     d["marktordening"] = {
         "max_gebieden_per_aanbieder": 2,
         "overige_dekken": False,
@@ -63,6 +64,27 @@ def test_rich_case_survives_excel(worked_example: dict[str, Any], tmp_path: Path
     path = write_workbook(case, tmp_path / "rijk.xlsx")
     assert load_case(path) == case
     assert "correlatie" in openpyxl.load_workbook(path).sheetnames
+
+
+@pytest.mark.parametrize(
+    "schok",
+    [
+        {"verdeling": "normaal", "gemiddelde": -0.005, "sd": 0.015},
+        {"verdeling": "pert", "min": -0.01, "modus": 0.0, "max": 0.03},
+        {"verdeling": "vast", "gemiddelde": 0.02},
+        None,
+    ],
+    ids=["normaal-negatief", "pert", "vast", "geen"],
+)
+def test_prijsschok_survives_excel(schok, worked_example: dict[str, Any], tmp_path: Path) -> None:
+    """The shock is one key per parameter on sheet kader; all empty means no shock."""
+    worked_example["kader"]["prijsschok"] = schok
+    case = case_from_dict(worked_example)
+    path = write_workbook(case, tmp_path / "schok.xlsx")
+    keys = {r[0]: r[1] for r in openpyxl.load_workbook(path)["kader"].iter_rows(values_only=True)}
+    assert keys["prijsschok.verdeling"] == (schok or {}).get("verdeling")
+    assert load_case(path) == case
+    assert load_case(path).kader.prijsschok == case.kader.prijsschok
 
 
 def test_empty_cells_mean_defaults(worked_example: dict[str, Any], tmp_path: Path) -> None:
@@ -151,6 +173,14 @@ def test_broken_workbook_is_one_line_exit_2(what, mutate, fragments, tmp_path: P
                 _set(wb, "historie", f"{c}5", wb["historie"][f"{c}4"].value) for c in "ABC"
             ],
             "historie[Excel-rij 5]: dubbele regel",
+        ),
+        (
+            lambda wb: _set(wb, "kader", "B7", -1.5),
+            "kader.prijsschok.gemiddelde: een schok van -1.5 is -100 % of minder",
+        ),
+        (
+            lambda wb: _set(wb, "kader", "A8", "prijsschok.cv"),
+            "kader.prijsschok.cv: onbekende sleutel",
         ),
         (
             lambda wb: _set(wb, "vraag", "J3", "1; twee"),
