@@ -78,7 +78,13 @@ def regels(r: Rapport) -> list[tuple[str, str, str, Any]]:
         (
             "simulatie",
             "uitgaven = B + som van de regels overige uitgaven; regels en vraag gecorreleerd "
-            "via een Gaussische copula; vraag bepaalt het exploitatierisico van de partners",
+            "via een Gaussische copula; vraag bepaalt het exploitatierisico van de partners"
+            + (
+                "; een prijsschok (loonstijging min indexatie) verhoogt de kosten van de "
+                "partners per eenheid, niet de uitgaven"
+                if r.case.kader.prijsschok is not None
+                else ""
+            ),
         ),
         (
             "gevoeligheid",
