@@ -17,6 +17,7 @@ import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -224,8 +225,7 @@ def _proces_start(model: Model, methode: str, seed: int, l_factor: FloatArray, n
 
 def _proces_blok(strooms: range) -> tuple[FloatArray, FloatArray | None, FloatArray]:
     """One block in a worker process; returns its spending (per pot) and sums."""
-    model, n = _PROCES["model"], _PROCES["n"]
-    assert isinstance(model, Model) and isinstance(n, int)
+    model, n = cast(Model, _PROCES["model"]), cast(int, _PROCES["n"])
     lengte = min(strooms.stop * STROOM, n) - strooms.start * STROOM
     uit = np.empty(lengte)
     pots = model.vaste_uitgaven.size
