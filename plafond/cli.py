@@ -24,8 +24,22 @@ class _Parser(argparse.ArgumentParser):
     """argparse with exit code 2 and a single line for usage errors."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        sys.stderr.write(f"{self.prog}: {message}\n")
+        for engels, nederlands in _VERTALING:
+            message = message.replace(engels, nederlands)
+        sys.stderr.write(f"fout: {self.prog}: {message}\n")
         raise SystemExit(EXIT_INPUT)
+
+
+#: argparse's usage errors in the users' language (fragments, replaced in order).
+_VERTALING = (
+    ("the following arguments are required", "verplicht maar niet gegeven"),
+    ("invalid choice", "ongeldige keuze"),
+    ("(choose from", "(kies uit"),
+    ("invalid int value", "geen geheel getal"),
+    ("invalid float value", "geen getal"),
+    ("unrecognized arguments", "onbekende argumenten"),
+    ("expected one argument", "verwacht een waarde"),
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

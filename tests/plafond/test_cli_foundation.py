@@ -122,3 +122,10 @@ def test_written_files_get_the_usual_permissions(tmp_path):
     finally:
         os.umask(old)
     assert path.stat().st_mode & 0o777 == 0o644
+
+
+def test_usage_errors_are_one_dutch_line():
+    result = _run("simulate", "maastricht-heuvelland-2022", "--methode", "foo")
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "ongeldige keuze" in lines[0] and "'sobol'" in lines[0]
