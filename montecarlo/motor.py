@@ -22,7 +22,8 @@ from typing import cast
 import numpy as np
 from numpy.typing import NDArray
 
-from montecarlo.copula import correleer, factor, smal_product
+from montecarlo.copula import factor, smal_product
+from montecarlo.lijnen import Lijnen, gevouwen_factor
 from montecarlo.risicodeling import Regel, overschrijding, terugvordering
 from montecarlo.steekproef import STROOM, controleer_aantal, sampler_voor_stroom
 from montecarlo.verdelingen import Marginaal
@@ -122,24 +123,58 @@ class Ruw:
     sommen: dict[str, FloatArray]
 
 
-def _scenario_waarden(
-    model: Model, z: FloatArray, l_factor: FloatArray
-) -> tuple[FloatArray, FloatArray]:
+@dataclass(frozen=True)
+class _Plan:
+    """What every block needs besides the model, computed once per run.
+
+    Attributes
+    ----------
+    lijnen
+        The transforms of the copula's lines: overige, then the clients of each vraag line.
+    factor
+        The copula factor with each line's affine scale folded in (``(k, k)``).
+    verschuiving
+        Each line's affine shift, shape ``(k, 1)``.
+    volume_mu, volume_sd
+        Mean and sd of the volume per client of each vraag line.
+    """
+
+    lijnen: Lijnen
+    factor: FloatArray
+    verschuiving: FloatArray
+    volume_mu: FloatArray
+    volume_sd: FloatArray
+
+
+def _plan(model: Model) -> _Plan:
+    lijnen = Lijnen(model.overige + tuple(lijn.clienten for lijn in model.vraag))
+    l_factor = factor(model.correlatie) if model.correlatie.size else np.zeros((0, 0))
+    return _Plan(
+        lijnen=lijnen,
+        factor=gevouwen_factor(l_factor, lijnen),
+        verschuiving=lijnen.verschuiving[:, None],
+        volume_mu=np.array([lijn.volume_gemiddelde for lijn in model.vraag]),
+        volume_sd=np.array([lijn.volume_sd for lijn in model.vraag]),
+    )
+
+
+def _scenario_waarden(model: Model, z: FloatArray, plan: _Plan) -> tuple[FloatArray, FloatArray]:
     """Spending per pot ``(K, m)`` and cost per partner ``(P, m)`` for normal scores ``z``."""
     nc, nv = len(model.overige), len(model.vraag)
     m = z.shape[1]
-    zc = correleer(z[: nc + nv], l_factor)
-    uitgaven = np.repeat(model.vaste_uitgaven[:, None], m, axis=1)
-    for i, marg in enumerate(model.overige):
-        uitgaven[model.overige_pot[i]] += marg.uit_normaal(zc[i])
+    waarden = smal_product(plan.factor, z[: nc + nv])
+    waarden += plan.verschuiving
+    plan.lijnen.uit_voorgeschaald(waarden)
+    if model.vaste_uitgaven.size == 1:
+        uitgaven = np.add.reduce(waarden[:nc], axis=0, keepdims=True)
+    else:
+        uitgaven = np.zeros((model.vaste_uitgaven.size, m))
+        for i, pot in enumerate(model.overige_pot):
+            uitgaven[pot] += waarden[i]
+    uitgaven += model.vaste_uitgaven[:, None]
     if not nv:
         return uitgaven, np.zeros((model.lumpsum.size, m))
-    clienten = np.empty((nv, m))
-    for j, lijn in enumerate(model.vraag):
-        clienten[j] = lijn.clienten.uit_normaal(zc[nc + j])
-    mu = np.array([lijn.volume_gemiddelde for lijn in model.vraag])
-    sd = np.array([lijn.volume_sd for lijn in model.vraag])
-    volume = totale_volumes(clienten, z[nc + nv : nc + 2 * nv], mu, sd)
+    volume = totale_volumes(waarden[nc:], z[nc + nv : nc + 2 * nv], plan.volume_mu, plan.volume_sd)
     kosten = smal_product(model.kosten, volume)
     if model.prijsschok is not None:  # one shock per scenario, for all partners and gebieden
         schok = model.prijsschok
@@ -175,7 +210,7 @@ def _blok(
     model: Model,
     methode: str,
     seed: int,
-    l_factor: FloatArray,
+    plan: _Plan,
     strooms: range,
     n: int,
     uit: FloatArray,
@@ -197,7 +232,7 @@ def _blok(
         sommen[:, kolom] = 0.0
         for a in range(0, eind - begin, DEEL):
             b = min(a + DEEL, eind - begin)
-            per_pot, kosten = _scenario_waarden(model, z[:, a:b], l_factor)
+            per_pot, kosten = _scenario_waarden(model, z[:, a:b], plan)
             totaal = per_pot.sum(axis=0) if per_pot.shape[0] > 1 else per_pot[0]
             uit[begin - eerste + a : begin - eerste + b] = totaal
             if uit_pot is not None:
@@ -219,8 +254,8 @@ STANDAARD_PARALLEL = "threads"
 _PROCES: dict[str, object] = {}
 
 
-def _proces_start(model: Model, methode: str, seed: int, l_factor: FloatArray, n: int) -> None:
-    _PROCES.update(model=model, methode=methode, seed=seed, l_factor=l_factor, n=n)
+def _proces_start(model: Model, methode: str, seed: int, plan: _Plan, n: int) -> None:
+    _PROCES.update(model=model, methode=methode, seed=seed, plan=plan, n=n)
 
 
 def _proces_blok(strooms: range) -> tuple[FloatArray, FloatArray | None, FloatArray]:
@@ -231,7 +266,7 @@ def _proces_blok(strooms: range) -> tuple[FloatArray, FloatArray | None, FloatAr
     pots = model.vaste_uitgaven.size
     uit_pot = np.empty((pots, lengte)) if pots > 1 else None
     sommen = _blok(
-        model, _PROCES["methode"], _PROCES["seed"], _PROCES["l_factor"], strooms, n, uit, uit_pot
+        model, _PROCES["methode"], _PROCES["seed"], _PROCES["plan"], strooms, n, uit, uit_pot
     )  # type: ignore[arg-type]
     return uit, uit_pot, sommen
 
@@ -282,7 +317,7 @@ def draai(
     controleer_aantal(methode, n)
     if parallel not in PARALLEL:
         raise ValueError(f"onbekende parallel {parallel!r}; toegestaan: {', '.join(PARALLEL)}")
-    l_factor = factor(model.correlatie) if model.correlatie.size else np.zeros((0, 0))
+    plan = _plan(model)
     pots = model.vaste_uitgaven.size
     uit = np.empty(n)
     uit_pot = np.empty((pots, n)) if pots > 1 else None
@@ -300,7 +335,7 @@ def draai(
         return gedaan
 
     gedaan = 0
-    args = (model, methode, seed, l_factor)
+    args = (model, methode, seed, plan)
 
     def plakken(s: range) -> tuple[FloatArray, FloatArray | None]:
         a, b = s.start * STROOM, min(s.stop * STROOM, n)

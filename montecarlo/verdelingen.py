@@ -20,10 +20,19 @@ How each family is transformed (``z`` is a standard normal score, ``u = Phi(z)``
   (max - min)`` on [min, max]; tabulated like gamma (scipy's ``betaincinv`` is slow).
 - poisson, negbin: the exact CDF on the support (from the 1e-15 to the 1 - 1e-15 quantile)
   is converted to normal-score thresholds; a value is the smallest ``k`` with
-  ``Phi(z) <= F(k)`` (``searchsorted``). negbin from mean and variance:
-  ``p = mu / var``, ``r = mu**2 / (var - mu)``.
+  ``Phi(z) <= F(k)``. Where no cell of the normal-score grid holds two thresholds (the
+  usual case) a cell table gives the value at the cell's lower end and the one threshold
+  inside it, so the lookup is one gather and one comparison; otherwise a guide table and
+  a short search. negbin from mean and variance: ``p = mu / var``,
+  ``r = mu**2 / (var - mu)``.
 - triangulair, uniform: closed-form inverse CDF of ``u``.
 - empirisch: each observation with weight ``1 / m``: the ``floor(u * m)``-th sorted value.
+
+Every transform starts with an affine step ``x = schaal * z + verschuiving`` (the family's
+own scale: ``sd`` and ``mu`` for normaal, ``s`` and ``m`` for lognormaal, the grid position
+for the tabulated and discrete families). :mod:`montecarlo.lijnen` folds that step into the
+copula's matrix product and applies the rest to many lines at once; ``uit_normaal`` here is
+the same code for one line.
 """
 
 from __future__ import annotations
@@ -85,24 +94,56 @@ class Marginaal:
     _x: FloatArray | None = field(default=None, repr=False, compare=False)
     _y: NDArray[Any] | None = field(default=None, repr=False, compare=False)
 
+    _cel: FloatArray | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def soort(self) -> str:
+        """What follows the affine step: ``vast``, ``affien``, ``exp``, ``rooster``,
+        ``discreet`` or ``direct`` (see the module docstring)."""
+        return _SOORT[self.verdeling]
+
+    @property
+    def voorschaal(self) -> tuple[float, float]:
+        """``(schaal, verschuiving)`` of the affine step ``x = schaal * z + verschuiving``."""
+        soort = self.soort
+        if soort == "vast":
+            return (0.0, self.gemiddelde)
+        if soort == "affien":
+            return (self.sd, self.gemiddelde)
+        if soort == "exp":
+            return (self.params["s"], self.params["m"])
+        if soort in ("rooster", "discreet"):
+            return (_Z_SCHAAL, _Z_NUL)
+        return (1.0, 0.0)
+
     def uit_normaal(self, z: FloatArray) -> FloatArray:
         """Transform standard normal scores ``z`` to values (any shape, same shape out)."""
-        kind, p = self.verdeling, self.params
-        if kind == "vast":
+        if self.soort == "vast":
             return np.full(np.shape(z), self.gemiddelde)
-        if kind == "normaal":
-            return self.gemiddelde + self.sd * z
-        if kind == "lognormaal":
-            x = np.multiply(z, p["s"])
-            x += p["m"]
+        schaal, verschuiving = self.voorschaal
+        x = np.multiply(z, schaal)
+        x += verschuiving
+        return self.uit_voorgeschaald(x)
+
+    def uit_voorgeschaald(self, x: FloatArray) -> FloatArray:
+        """Values from affinely scaled scores ``x`` (:attr:`voorschaal`); ``x`` is reused."""
+        soort = self.soort
+        if soort == "vast":
+            x[...] = self.gemiddelde
+            return x
+        if soort == "affien":
+            return x
+        if soort == "exp":
             return np.exp(x, out=x)
-        if kind in ("gamma", "pert"):
-            return _interp_rooster(self._y, z)
-        if kind in ("poisson", "negbin"):
-            return np.add(_zoek(self._x, self._y, z), p["laag"])
-        if kind == "empirisch":
-            return self._y[np.searchsorted(self._x, z, side="right")]
-        return self.ppf(special.ndtr(z))
+        if soort == "rooster":
+            return rooster_waarden(self._y, x)
+        if soort == "discreet":
+            if self._cel is not None:
+                return cel_waarden(self._cel, x)
+            return np.add(_zoek(self._x, self._y, x), self.params["laag"])
+        if self.verdeling == "empirisch":
+            return self._y[np.searchsorted(self._x, x, side="right")]
+        return self.ppf(special.ndtr(x))
 
     def ppf(self, u: FloatArray) -> FloatArray:
         """Inverse CDF at uniforms ``u`` in (0, 1)."""
@@ -161,61 +202,116 @@ def gamma_kwantiel(vorm: FloatArray | float, z: FloatArray) -> FloatArray:
     return np.where(z > 0.0, boven, onder)
 
 
-def _rooster_positie(z: FloatArray) -> FloatArray:
-    """Position of ``z`` on :data:`_Z_GRID` in cells, clamped to ``[0, size - 1]`` (new array)."""
-    positie = np.multiply(z, _Z_SCHAAL)
-    positie += _Z_NUL
-    return np.clip(positie, 0.0, _Z_GRID.size - 1.0, out=positie)
+#: Family -> what follows its affine step (:attr:`Marginaal.soort`).
+_SOORT = {
+    "vast": "vast",
+    "normaal": "affien",
+    "lognormaal": "exp",
+    "gamma": "rooster",
+    "pert": "rooster",
+    "poisson": "discreet",
+    "negbin": "discreet",
+    "triangulair": "direct",
+    "uniform": "direct",
+    "empirisch": "direct",
+}
+
+
+def _cellen(x: FloatArray, verschuiving: NDArray[np.intp] | None) -> NDArray[np.intp]:
+    """Clamp grid positions ``x`` in place, keep only their fraction, return the cells.
+
+    ``verschuiving`` (integers, broadcast to ``x``) moves the cells to a table stacked
+    below others (:mod:`montecarlo.lijnen`).
+    """
+    np.clip(x, 0.0, _Z_GRID.size - 1.0, out=x)
+    cel = x.astype(np.intp)
+    x -= cel
+    if verschuiving is not None:
+        cel += verschuiving
+    return cel
 
 
 def _paren(y: FloatArray) -> FloatArray:
-    """Rows ``(y[i], y[i + 1] - y[i])`` for :func:`_interp_rooster` (last slope 0)."""
+    """Rows ``(y[i], y[i + 1] - y[i])`` for :func:`rooster_waarden` (last slope 0)."""
     return np.column_stack([y, np.append(np.diff(y), 0.0)])
 
 
-def _interp_rooster(paren: FloatArray, z: FloatArray) -> FloatArray:
-    """Linear interpolation on the uniform :data:`_Z_GRID` (clamped at the ends).
+def rooster_waarden(
+    paren: FloatArray, x: FloatArray, verschuiving: NDArray[np.intp] | None = None
+) -> FloatArray:
+    """Linear interpolation on the uniform :data:`_Z_GRID` at grid positions ``x``.
 
     ``paren`` holds per grid point the value and the slope to the next (:func:`_paren`), so
-    one gather fetches both: same values as ``np.interp(z, _Z_GRID, y)`` up to rounding,
-    by direct indexing instead of a search.
+    one gather fetches both: the same values as ``np.interp(z, _Z_GRID, y)`` up to
+    rounding (clamped at the ends), by direct indexing instead of a search. ``x`` is reused
+    for the result.
     """
-    positie = _rooster_positie(z)
-    i = positie.astype(np.intp)
-    positie -= i
-    rij = np.take(paren, i, axis=0)
-    positie *= rij[..., 1]
-    positie += rij[..., 0]
-    return positie
+    rij = np.take(paren, _cellen(x, verschuiving), axis=0)
+    x *= rij[..., 1]
+    x += rij[..., 0]
+    return x
+
+
+def cel_waarden(
+    cel: FloatArray, x: FloatArray, verschuiving: NDArray[np.intp] | None = None
+) -> FloatArray:
+    """Discrete values at grid positions ``x`` from a cell table (:func:`_celtabel`).
+
+    Row ``c`` holds the value at the lower end of cell ``c`` and the fraction of the cell at
+    which the one threshold inside it lies (2 when there is none): one gather and one
+    comparison. ``x`` is reused for the result.
+    """
+    rij = np.take(cel, _cellen(x, verschuiving), axis=0)
+    np.greater(x, rij[..., 1], out=x)
+    x += rij[..., 0]
+    return x
 
 
 def _gids(drempels: FloatArray) -> NDArray[np.intp]:
-    """Guide table for :func:`_zoek`: first candidate index per cell of :data:`_Z_GRID`."""
-    return np.searchsorted(drempels, _Z_GRID, side="left").astype(np.intp)
+    """Guide table for :func:`_zoek`: first candidate index per grid point (positions)."""
+    return np.searchsorted(drempels, np.arange(_Z_GRID.size), side="left").astype(np.intp)
 
 
-def _zoek(drempels: FloatArray, gids: NDArray[np.intp], z: FloatArray) -> NDArray[np.intp]:
-    """``searchsorted(drempels, z, side="left")`` via a guide table.
+def _zoek(drempels: FloatArray, gids: NDArray[np.intp], x: FloatArray) -> NDArray[np.intp]:
+    """``searchsorted(drempels, x, side="left")`` via a guide table (grid positions).
 
-    The guide gives the answer at the grid point just below ``z``; a few vectorised steps
-    move each index up to the first threshold ``>= z`` (few, as the grid is fine). The last
-    threshold is ``inf``, so no index runs past the end.
+    The guide gives the answer at the grid point just below ``x``; a few vectorised steps
+    move each index up to the first threshold ``>= x``. The last threshold is ``inf``, so
+    no index runs past the end.
     """
-    idx = np.take(gids, _rooster_positie(z).astype(np.intp))
+    idx = np.take(gids, np.clip(x, 0.0, _Z_GRID.size - 1.0).astype(np.intp))
     while True:
-        verder = np.take(drempels, idx) < z
+        verder = np.take(drempels, idx) < x
         if not verder.any():
             return idx
         idx += verder
 
 
+def _celtabel(drempels: FloatArray, laag: float) -> FloatArray | None:
+    """Cell table for :func:`cel_waarden`, or None when a cell holds two thresholds.
+
+    ``drempels`` are grid positions, ascending, the last ``inf``.
+    """
+    punten = np.arange(_Z_GRID.size, dtype=np.float64)
+    eerste = np.searchsorted(drempels, punten, side="left")
+    # thresholds in [c, c + 1) for every cell but the last (a single point when clamped)
+    if np.any(np.diff(eerste) > 1):
+        return None
+    binnen = np.take(drempels, eerste) - punten
+    return np.column_stack([eerste + laag, np.where(binnen < 1.0, binnen, 2.0)])
+
+
 def _discreet(kind: str, dist: Any, mu: float, sd: float, params: dict[str, float]) -> Marginaal:
     laag, hoog = int(dist.ppf(_TAIL)), int(dist.isf(_TAIL))
     k = np.arange(laag, hoog + 1, dtype=np.float64)
-    drempels = special.ndtri(np.clip(dist.cdf(k), 0.0, 1.0))
+    # normal score of F(k); in the upper half from the survival function, which keeps its
+    # precision where F(k) rounds towards 1 (no spurious ties between thresholds)
+    f, sf = np.clip(dist.cdf(k), 0.0, 1.0), np.clip(dist.sf(k), 0.0, 1.0)
+    drempels = np.where(f < 0.5, special.ndtri(f), -special.ndtri(sf)) * _Z_SCHAAL + _Z_NUL
     drempels[-1] = np.inf
     params = {**params, "laag": float(laag)}
-    return Marginaal(kind, mu, sd, params, drempels, _gids(drempels))
+    cel = _celtabel(drempels, float(laag))
+    return Marginaal(kind, mu, sd, params, drempels, _gids(drempels), cel)
 
 
 def marginaal(spec: Any) -> Marginaal:

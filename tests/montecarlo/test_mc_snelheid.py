@@ -8,9 +8,17 @@ import pytest
 from scipy import special, stats
 
 from montecarlo import marginaal, schatters
+from montecarlo.lijnen import Lijnen
 from montecarlo.motor import draai
 from montecarlo.risicodeling import overschrijding
-from montecarlo.verdelingen import _Z_GRID, _interp_rooster, _paren, gamma_kwantiel
+from montecarlo.verdelingen import (
+    _Z_GRID,
+    _Z_NUL,
+    _Z_SCHAAL,
+    _paren,
+    gamma_kwantiel,
+    rooster_waarden,
+)
 from tests.montecarlo.test_mc_closed_forms import _model
 
 
@@ -52,7 +60,58 @@ def test_in_place_estimators_equal_the_copying_ones():
 def test_pair_table_interpolation_is_np_interp():
     y = np.cumsum(np.random.default_rng(5).uniform(0.1, 1.0, _Z_GRID.size))
     z = np.concatenate([np.random.default_rng(6).standard_normal(10_000) * 3, [-9.0, 9.0]])
-    assert np.allclose(_interp_rooster(_paren(y), z), np.interp(z, _Z_GRID, y), rtol=1e-13)
+    x = z * _Z_SCHAAL + _Z_NUL
+    assert np.allclose(rooster_waarden(_paren(y), x), np.interp(z, _Z_GRID, y), rtol=1e-13)
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {"verdeling": "negbin", "gemiddelde": 1250.0, "sd": 125.0},
+        {"verdeling": "negbin", "gemiddelde": 3.0, "cv": 1.5},
+        {"verdeling": "poisson", "gemiddelde": 0.7},
+        {"verdeling": "poisson", "gemiddelde": 4e6},  # thresholds closer than a grid cell
+    ],
+)
+def test_discrete_lookup_is_the_exact_inverse_cdf(spec):
+    m = marginaal(spec)
+    dist = m.scipy()
+    # inside the tabulated support (the 1e-15 .. 1 - 1e-15 quantiles)
+    z = np.clip(np.random.default_rng(7).standard_normal(20_000) * 2.5, -7.8, 7.8)
+    k = m.uit_normaal(z)
+    # k is the smallest value with F(k) >= Phi(z): by definition, from scipy's cdf and sf
+    # (the upper tail through sf, where Phi(z) rounds towards 1), away from rounding ties
+    onder = z < 0
+    p_z = np.where(onder, special.ndtr(z), special.ndtr(-z))
+    op_k = np.where(onder, dist.cdf(k) - p_z, p_z - dist.sf(k))
+    voor_k = np.where(onder, dist.cdf(k - 1) - p_z, p_z - dist.sf(k - 1))
+    los = (np.abs(op_k) > 1e-12 * p_z) & (np.abs(voor_k) > 1e-12 * p_z)
+    assert los.mean() > 0.99
+    assert np.all(op_k[los] > 0) and np.all(voor_k[los] < 0)
+    assert (m._cel is None) == (spec["gemiddelde"] > 1e6)
+
+
+def test_stacked_lines_give_each_lines_own_values():
+    specs = [
+        {"verdeling": "gamma", "gemiddelde": 5.0, "cv": 0.5},
+        {"verdeling": "lognormaal", "gemiddelde": 1e6, "cv": 0.1},
+        {"verdeling": "negbin", "gemiddelde": 400.0, "sd": 40.0},
+        {"verdeling": "pert", "min": 1.0, "modus": 2.0, "max": 5.0},
+        {"verdeling": "vast", "gemiddelde": 7.0},
+        {"verdeling": "lognormaal", "gemiddelde": 3e5, "cv": 0.3},
+        {"verdeling": "negbin", "gemiddelde": 90.0, "sd": 30.0},
+        {"verdeling": "triangulair", "min": 0.0, "modus": 1.0, "max": 4.0},
+        {"verdeling": "normaal", "gemiddelde": -2.0, "sd": 3.0},
+        {"verdeling": "empirisch", "waarden": [3.0, 1.0, 2.0, 8.0]},
+        {"verdeling": "poisson", "gemiddelde": 4e6},
+    ]
+    marginalen = [marginaal(s) for s in specs]
+    lijnen = Lijnen(marginalen)
+    z = np.random.default_rng(8).standard_normal((len(specs), 5_000))
+    x = z * lijnen.schaal[:, None] + lijnen.verschuiving[:, None]
+    samen = lijnen.uit_voorgeschaald(x)
+    for i, m in enumerate(marginalen):
+        assert np.array_equal(samen[i], m.uit_normaal(z[i])), specs[i]
 
 
 @pytest.mark.parametrize("vorm", [0.4, 3.0, 50.0, 5000.0])
