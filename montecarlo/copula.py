@@ -91,13 +91,17 @@ def factor(correlatie: NDArray[np.float64]) -> NDArray[np.float64]:
 _KOLOMMEN = 2048
 
 
-def smal_product(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.float64]:
+def smal_product(
+    a: NDArray[np.float64], b: NDArray[np.float64], uit: NDArray[np.float64] | None = None
+) -> NDArray[np.float64]:
     """``a @ b`` for a small ``a`` and a wide ``b``, in :data:`_KOLOMMEN`-column slices.
 
     The engine calls it per stroom, so a stroom always meets the same slices (and the same
-    arithmetic) whatever the grouping of strooms into blocks and workers.
+    arithmetic) whatever the grouping of strooms into blocks and workers. ``uit``: a
+    C-contiguous ``(a.shape[0], b.shape[1])`` array to write the product into.
     """
-    uit = np.empty((a.shape[0], b.shape[1]))
+    if uit is None:
+        uit = np.empty((a.shape[0], b.shape[1]))
     for k in range(0, b.shape[1], _KOLOMMEN):
         np.matmul(a, b[:, k : k + _KOLOMMEN], out=uit[:, k : k + _KOLOMMEN])
     return uit

@@ -28,11 +28,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from montecarlo.verdelingen import Marginaal, cel_waarden, rooster_waarden
+from montecarlo.werkruimte import Werkruimte
 
 FloatArray = NDArray[np.float64]
 
 
-def _exp(x: FloatArray) -> FloatArray:
+def _exp(x: FloatArray, ruimte: Werkruimte | None = None) -> FloatArray:
     return np.exp(x, out=x)
 
 
@@ -64,7 +65,7 @@ class Lijnen:
             elif m.soort != "affien":
                 groepen["los"].append(i)
         self._los = groepen["los"]
-        self._groepen: list[tuple[slice | NDArray[np.intp], Callable[[FloatArray], FloatArray]]]
+        self._groepen: list[tuple[slice | NDArray[np.intp], Callable[..., FloatArray]]]
         self._groepen = []
         if groepen["exp"]:
             self._groepen.append((_rijen(groepen["exp"]), _exp))
@@ -76,23 +77,24 @@ class Lijnen:
 
     def _stapel(
         self, rijen: list[int], functie: Callable[..., FloatArray], tabel: str
-    ) -> Callable[[FloatArray], FloatArray]:
+    ) -> Callable[..., FloatArray]:
         """The group's transform of its rows, with their tables stacked."""
         tabellen = [getattr(self.marginalen[i], tabel) for i in rijen]
         starts = np.cumsum([0] + [t.shape[0] for t in tabellen[:-1]]).astype(np.intp)[:, None]
         stapel = tabellen[0] if len(tabellen) == 1 else np.concatenate(tabellen)
         return functools.partial(functie, stapel, verschuiving=starts)
 
-    def uit_voorgeschaald(self, x: FloatArray) -> FloatArray:
+    def uit_voorgeschaald(self, x: FloatArray, ruimte: Werkruimte | None = None) -> FloatArray:
         """Values of all rows from their affinely scaled scores ``x``, shape ``(k, m)``.
 
-        ``x`` is overwritten with the values and returned.
+        ``x`` is overwritten with the values and returned; ``ruimte`` supplies the scratch
+        arrays (:mod:`montecarlo.werkruimte`).
         """
         for rijen, functie in self._groepen:
             if isinstance(rijen, slice):
-                functie(x[rijen])  # a view: transformed in place
+                functie(x[rijen], ruimte=ruimte)  # a view: transformed in place
             else:
-                x[rijen] = functie(x[rijen])
+                x[rijen] = functie(x[rijen], ruimte=ruimte)
         for i in self._los:
             x[i] = self.marginalen[i].uit_voorgeschaald(x[i])
         return x

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import queue
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -24,10 +25,11 @@ from numpy.typing import NDArray
 
 from montecarlo.copula import factor, smal_product
 from montecarlo.lijnen import Lijnen, gevouwen_factor
-from montecarlo.risicodeling import Regel, overschrijding, terugvordering
+from montecarlo.risicodeling import Regel, centen, terugvordering_compact
 from montecarlo.steekproef import STROOM, controleer_aantal, sampler_voor_stroom
 from montecarlo.verdelingen import Marginaal
 from montecarlo.vraag import SamengesteldeVraag, totale_volumes
+from montecarlo.werkruimte import Werkruimte
 
 FloatArray = NDArray[np.float64]
 
@@ -36,7 +38,7 @@ BLOK = 4
 
 #: Scenarios computed together inside a stroom: small enough that the work arrays (32 KiB a
 #: row) are reused from the allocator's free lists instead of fresh pages from the OS.
-DEEL = 4096
+DEEL = 16384
 
 
 @dataclass(frozen=True)
@@ -158,49 +160,77 @@ def _plan(model: Model) -> _Plan:
     )
 
 
-def _scenario_waarden(model: Model, z: FloatArray, plan: _Plan) -> tuple[FloatArray, FloatArray]:
-    """Spending per pot ``(K, m)`` and cost per partner ``(P, m)`` for normal scores ``z``."""
+def _scenario_waarden(
+    model: Model, z: FloatArray, plan: _Plan, ruimte: Werkruimte
+) -> tuple[FloatArray, FloatArray]:
+    """Spending per pot ``(K, m)`` and cost per partner ``(P, m)`` for normal scores ``z``.
+
+    Both live in ``ruimte``: valid until its next use.
+    """
     nc, nv = len(model.overige), len(model.vraag)
     m = z.shape[1]
-    waarden = smal_product(plan.factor, z[: nc + nv])
+    waarden = smal_product(plan.factor, z[: nc + nv], uit=ruimte("waarden", (nc + nv, m)))
     waarden += plan.verschuiving
-    plan.lijnen.uit_voorgeschaald(waarden)
+    plan.lijnen.uit_voorgeschaald(waarden, ruimte)
+    uitgaven = ruimte("uitgaven", (model.vaste_uitgaven.size, m))
     if model.vaste_uitgaven.size == 1:
-        uitgaven = np.add.reduce(waarden[:nc], axis=0, keepdims=True)
+        np.add.reduce(waarden[:nc], axis=0, keepdims=True, out=uitgaven)
     else:
-        uitgaven = np.zeros((model.vaste_uitgaven.size, m))
+        uitgaven[...] = 0.0
         for i, pot in enumerate(model.overige_pot):
             uitgaven[pot] += waarden[i]
     uitgaven += model.vaste_uitgaven[:, None]
+    kosten = ruimte("kosten", (model.lumpsum.size, m))
     if not nv:
-        return uitgaven, np.zeros((model.lumpsum.size, m))
-    volume = totale_volumes(waarden[nc:], z[nc + nv : nc + 2 * nv], plan.volume_mu, plan.volume_sd)
-    kosten = smal_product(model.kosten, volume)
+        kosten[...] = 0.0
+        return uitgaven, kosten
+    volume = totale_volumes(
+        waarden[nc:], z[nc + nv : nc + 2 * nv], plan.volume_mu, plan.volume_sd, ruimte
+    )
+    smal_product(model.kosten, volume, uit=kosten)
     if model.prijsschok is not None:  # one shock per scenario, for all partners and gebieden
         schok = model.prijsschok
-        s = schok.uit_normaal(z[nc + 2 * nv]) if model.schok_random else schok.gemiddelde
-        kosten *= 1.0 + s
+        if model.schok_random:
+            s = schok.uit_normaal(z[nc + 2 * nv], uit=ruimte("schok", (m,)))
+            s += 1.0
+            kosten *= s
+        else:
+            kosten *= 1.0 + schok.gemiddelde
     return uitgaven, kosten
 
 
 def _stroom_sommen(
-    model: Model, per_pot: FloatArray, totaal: FloatArray, kosten: FloatArray
+    model: Model, per_pot: FloatArray, totaal: FloatArray, kosten: FloatArray, ruimte: Werkruimte
 ) -> FloatArray:
-    """The sums of one stroom, in the row order of :data:`_ALGEMEEN` and :data:`_PARTNER`."""
-    over = overschrijding(totaal, model.plafond)
-    terug = terugvordering(per_pot, model.regel)
-    resultaat = np.subtract(model.lumpsum[:, None], terug)
-    resultaat -= kosten
-    tekort = np.minimum(resultaat, 0.0)
+    """The sums of one part, in the row order of :data:`_ALGEMEEN` and :data:`_PARTNER`.
+
+    The rule runs once, in whole cents (:func:`terugvordering_compact`); the terugvordering
+    is non-zero only in the scenarios ``wie``, so its sums are taken there.
+    """
+    m = totaal.size
+    s_c = centen(per_pot, out=ruimte("sommen.centen", per_pot.shape))
+    if per_pot.shape[0] == 1:
+        over = np.subtract(s_c[0], centen(model.plafond), out=ruimte("sommen.over", (m,)))
+    else:
+        over = np.subtract(centen(totaal, out=ruimte("sommen.over", (m,))), centen(model.plafond))
+    np.maximum(over, 0.0, out=over)
+    over /= 100.0
+    wie, terug = terugvordering_compact(s_c, model.regel, ruimte)
+    terug /= 100.0
+    resultaat = np.subtract(model.lumpsum[:, None], kosten, out=ruimte("sommen.r", kosten.shape))
+    if wie.size:
+        resultaat[:, wie] -= terug
+    verlies = np.less(resultaat, 0.0, out=ruimte("sommen.verlies", kosten.shape, np.bool_))
+    tekort = np.minimum(resultaat, 0.0, out=ruimte("sommen.tekort", kosten.shape))
     return np.concatenate(
         [
-            [over.sum(), np.einsum("i,i->", over, over), np.count_nonzero(over)],
+            [over.sum(), np.dot(over, over), np.count_nonzero(over)],
             terug.sum(axis=1),
             np.einsum("ij,ij->i", terug, terug),
             np.count_nonzero(terug > 0, axis=1),
             resultaat.sum(axis=1),
             np.einsum("ij,ij->i", resultaat, resultaat),
-            np.count_nonzero(tekort, axis=1),
+            np.count_nonzero(verlies, axis=1),
             -tekort.sum(axis=1),
         ]
     )
@@ -215,8 +245,9 @@ def _blok(
     n: int,
     uit: FloatArray,
     uit_pot: FloatArray | None,
+    ruimte: Werkruimte,
 ) -> FloatArray:
-    """Process whole strooms, one at a time (their work arrays stay in cache).
+    """Process whole strooms, one at a time, in the worker's scratch arrays ``ruimte``.
 
     Writes spending into ``uit`` (and ``uit_pot``), the block's own slices (scenario
     ``strooms.start * STROOM`` at column 0), and returns the sums per stroom, shape
@@ -224,20 +255,19 @@ def _blok(
     """
     eerste = strooms.start * STROOM
     sommen = np.empty((len(_ALGEMEEN) + len(_PARTNER) * model.lumpsum.size, len(strooms)))
-    buffer = np.empty((model.dimensies, STROOM))  # reused: fresh pages cost more than drawing
     for kolom, k in enumerate(strooms):
         begin, eind = k * STROOM, min((k + 1) * STROOM, n)
-        z = buffer[:, : eind - begin] if eind - begin == STROOM else None
+        z = ruimte("z", (model.dimensies, eind - begin))
         z = sampler_voor_stroom(methode, model.dimensies, seed, k).normalen(eind - begin, uit=z)
         sommen[:, kolom] = 0.0
         for a in range(0, eind - begin, DEEL):
             b = min(a + DEEL, eind - begin)
-            per_pot, kosten = _scenario_waarden(model, z[:, a:b], plan)
+            per_pot, kosten = _scenario_waarden(model, z[:, a:b], plan, ruimte)
             totaal = per_pot.sum(axis=0) if per_pot.shape[0] > 1 else per_pot[0]
             uit[begin - eerste + a : begin - eerste + b] = totaal
             if uit_pot is not None:
                 uit_pot[:, begin - eerste + a : begin - eerste + b] = per_pot
-            sommen[:, kolom] += _stroom_sommen(model, per_pot, totaal, kosten)
+            sommen[:, kolom] += _stroom_sommen(model, per_pot, totaal, kosten, ruimte)
     return sommen
 
 
@@ -255,7 +285,7 @@ _PROCES: dict[str, object] = {}
 
 
 def _proces_start(model: Model, methode: str, seed: int, plan: _Plan, n: int) -> None:
-    _PROCES.update(model=model, methode=methode, seed=seed, plan=plan, n=n)
+    _PROCES.update(model=model, methode=methode, seed=seed, plan=plan, n=n, ruimte=Werkruimte())
 
 
 def _proces_blok(strooms: range) -> tuple[FloatArray, FloatArray | None, FloatArray]:
@@ -266,7 +296,15 @@ def _proces_blok(strooms: range) -> tuple[FloatArray, FloatArray | None, FloatAr
     pots = model.vaste_uitgaven.size
     uit_pot = np.empty((pots, lengte)) if pots > 1 else None
     sommen = _blok(
-        model, _PROCES["methode"], _PROCES["seed"], _PROCES["plan"], strooms, n, uit, uit_pot
+        model,
+        _PROCES["methode"],
+        _PROCES["seed"],
+        _PROCES["plan"],
+        strooms,
+        n,
+        uit,
+        uit_pot,
+        _PROCES["ruimte"],
     )  # type: ignore[arg-type]
     return uit, uit_pot, sommen
 
@@ -341,12 +379,24 @@ def draai(
         a, b = s.start * STROOM, min(s.stop * STROOM, n)
         return uit[a:b], None if uit_pot is None else uit_pot[:, a:b]
 
+    # one set of scratch arrays per worker, handed from block to block
+    ruimtes: queue.SimpleQueue[Werkruimte] = queue.SimpleQueue()
+    for _ in range(werkers if parallel == "threads" else 1):
+        ruimtes.put(Werkruimte())
+
+    def blok(s: range) -> FloatArray:
+        ruimte = ruimtes.get()
+        try:
+            return _blok(*args, s, n, *plakken(s), ruimte)
+        finally:
+            ruimtes.put(ruimte)
+
     if werkers == 1:
         for strooms in blokken:
-            gedaan = klaar(strooms, _blok(*args, strooms, n, *plakken(strooms)), gedaan)
+            gedaan = klaar(strooms, blok(strooms), gedaan)
     elif parallel == "threads":
         with ThreadPoolExecutor(max_workers=werkers) as pool:
-            taken = {pool.submit(_blok, *args, s, n, *plakken(s)): s for s in blokken}
+            taken = {pool.submit(blok, s): s for s in blokken}
             for taak in as_completed(taken):
                 gedaan = klaar(taken[taak], taak.result(), gedaan)
     else:

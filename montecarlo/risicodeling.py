@@ -25,6 +25,8 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from montecarlo.werkruimte import Werkruimte, leeg
+
 FloatArray = NDArray[np.float64]
 
 
@@ -79,15 +81,23 @@ class Regel:
         return self.gewichten.shape[1]
 
 
-def centen(bedrag: FloatArray | float) -> FloatArray:
-    """Euros to whole cents (as floats), half a cent rounded up."""
-    return np.floor(np.asarray(bedrag, dtype=np.float64) * 100.0 + 0.5)
+def centen(bedrag: FloatArray | float, out: FloatArray | None = None) -> FloatArray:
+    """Euros to whole cents (as floats), half a cent rounded up; ``out`` to write into."""
+    if out is None:
+        return np.floor(np.asarray(bedrag, dtype=np.float64) * 100.0 + 0.5)
+    np.multiply(bedrag, 100.0, out=out)
+    out += 0.5
+    return np.floor(out, out=out)
 
 
-def _grondslag(verschil_c: FloatArray, drempel_c: FloatArray, soort: str) -> FloatArray:
+def _grondslag(verschil_c: FloatArray, drempel_c: float, soort: str) -> FloatArray:
+    """What counts of an overschrijding (or onderschrijding) ``verschil_c >= 0``, in place."""
     if soort == "eigen_risico":
-        return np.maximum(verschil_c - drempel_c, 0.0)
-    return np.where(verschil_c > drempel_c, verschil_c, 0.0)
+        verschil_c -= drempel_c
+        return np.maximum(verschil_c, 0.0, out=verschil_c)
+    if drempel_c > 0.0:
+        verschil_c[verschil_c <= drempel_c] = 0.0
+    return verschil_c
 
 
 def verdeel_centen(totaal_c: FloatArray, gewichten: FloatArray) -> FloatArray:
@@ -122,6 +132,61 @@ def verdeel_centen(totaal_c: FloatArray, gewichten: FloatArray) -> FloatArray:
     return deel
 
 
+def terugvordering_compact(
+    uitgaven_c: FloatArray, regel: Regel, ruimte: Werkruimte | None = None
+) -> tuple[NDArray[np.intp], FloatArray]:
+    """The rule on spending in whole cents: where something is clawed back, and how much.
+
+    Parameters
+    ----------
+    uitgaven_c
+        Spending per pot and scenario in whole cents (:func:`centen`), shape ``(K, n)``.
+    regel
+        The rule (:class:`Regel`).
+    ruimte
+        Scratch arrays (:mod:`montecarlo.werkruimte`), or None.
+
+    Returns
+    -------
+    wie, deel_c
+        The scenarios with a non-zero partners' share (indices, ascending) and the cents
+        per partner there, shape ``(P, len(wie))`` (negative: paid to the partner). All
+        other scenarios have zero for every partner.
+    """
+    a_c = centen(regel.plafond)
+    d_c = centen(regel.drempel * regel.plafond)
+    n = uitgaven_c.shape[1]
+    delen = []
+    for pot in range(uitgaven_c.shape[0]):
+        verschil = np.subtract(uitgaven_c[pot], a_c[pot], out=leeg(ruimte, "regel.verschil", (n,)))
+        over = np.maximum(verschil, 0.0, out=leeg(ruimte, "regel.over", (n,)))
+        deel_c = _grondslag(over, d_c[pot], regel.drempel_soort)
+        deel_c *= regel.aandeel_partners
+        deel_c += 0.5
+        np.floor(deel_c, out=deel_c)
+        if regel.onderschrijding > 0.0:
+            np.negative(verschil, out=verschil)
+            onder = _grondslag(
+                np.maximum(verschil, 0.0, out=verschil), d_c[pot], regel.drempel_soort
+            )
+            deel_c -= np.floor(regel.onderschrijding * onder + 0.5)
+        # only scenarios with something to split (most often a minority) go through the split
+        wie = np.flatnonzero(deel_c)
+        delen.append((wie, verdeel_centen(deel_c[wie], regel.gewichten[pot])))
+    if len(delen) == 1:
+        wie, deel = delen[0]
+    else:
+        totaal = np.zeros((regel.partners, n))
+        for wie_pot, deel_pot in delen:
+            totaal[:, wie_pot] += deel_pot
+        wie = np.flatnonzero(totaal.any(axis=0))
+        deel = totaal[:, wie]
+    if regel.maximum is not None:
+        cap = np.floor(regel.maximum * 100.0 + 1e-6)[:, None]
+        np.clip(deel, -cap, cap, out=deel)
+    return wie, deel
+
+
 def terugvordering(uitgaven: FloatArray, regel: Regel) -> FloatArray:
     """Terugvordering per partner per scenario (euro; negative: paid to the partner).
 
@@ -137,26 +202,11 @@ def terugvordering(uitgaven: FloatArray, regel: Regel) -> FloatArray:
     ndarray
         Shape ``(P, n)``, whole cents expressed in euro.
     """
-    s_c = centen(np.atleast_2d(uitgaven))
-    a_c = centen(regel.plafond)[:, None]
-    d_c = centen(regel.drempel * regel.plafond)[:, None]
+    s_c = centen(np.atleast_2d(np.asarray(uitgaven, dtype=np.float64)))
+    wie, deel_c = terugvordering_compact(s_c, regel)
     totaal = np.zeros((regel.partners, s_c.shape[1]))
-    for pot in range(s_c.shape[0]):
-        over = _grondslag(np.maximum(s_c[pot] - a_c[pot], 0.0), d_c[pot], regel.drempel_soort)
-        deel_c = np.floor(regel.aandeel_partners * over + 0.5)
-        if regel.onderschrijding > 0.0:
-            onder = _grondslag(np.maximum(a_c[pot] - s_c[pot], 0.0), d_c[pot], regel.drempel_soort)
-            deel_c = deel_c - np.floor(regel.onderschrijding * onder + 0.5)
-        # only scenarios with something to split (most often a minority) go through the split
-        wie = np.flatnonzero(deel_c)
-        if wie.size == deel_c.size:
-            totaal += verdeel_centen(deel_c, regel.gewichten[pot])
-        elif wie.size:
-            totaal[:, wie] += verdeel_centen(deel_c[wie], regel.gewichten[pot])
-    if regel.maximum is not None:
-        cap = np.floor(regel.maximum * 100.0 + 1e-6)[:, None]
-        totaal = np.clip(totaal, -cap, cap)
-    return totaal / 100.0
+    totaal[:, wie] = deel_c / 100.0
+    return totaal
 
 
 def overschrijding(uitgaven: FloatArray, plafond: float) -> FloatArray:

@@ -48,6 +48,7 @@ from numpy.typing import NDArray
 from scipy import special, stats
 
 from cases.verdeling import VerdelingNaam
+from montecarlo.werkruimte import Werkruimte, leeg
 
 FAMILIES: tuple[str, ...] = typing.get_args(VerdelingNaam)
 """The ten families, as the case schema names them."""
@@ -116,12 +117,15 @@ class Marginaal:
             return (_Z_SCHAAL, _Z_NUL)
         return (1.0, 0.0)
 
-    def uit_normaal(self, z: FloatArray) -> FloatArray:
-        """Transform standard normal scores ``z`` to values (any shape, same shape out)."""
+    def uit_normaal(self, z: FloatArray, uit: FloatArray | None = None) -> FloatArray:
+        """Transform standard normal scores ``z`` to values (any shape, same shape out).
+
+        ``uit``: an array of the same shape to compute in (and return), else a new one.
+        """
         if self.soort == "vast":
             return np.full(np.shape(z), self.gemiddelde)
         schaal, verschuiving = self.voorschaal
-        x = np.multiply(z, schaal)
+        x = np.multiply(z, schaal, out=uit)
         x += verschuiving
         return self.uit_voorgeschaald(x)
 
@@ -217,14 +221,17 @@ _SOORT = {
 }
 
 
-def _cellen(x: FloatArray, verschuiving: NDArray[np.intp] | None) -> NDArray[np.intp]:
+def _cellen(
+    x: FloatArray, verschuiving: NDArray[np.intp] | None, ruimte: Werkruimte | None
+) -> NDArray[np.intp]:
     """Clamp grid positions ``x`` in place, keep only their fraction, return the cells.
 
     ``verschuiving`` (integers, broadcast to ``x``) moves the cells to a table stacked
     below others (:mod:`montecarlo.lijnen`).
     """
     np.clip(x, 0.0, _Z_GRID.size - 1.0, out=x)
-    cel = x.astype(np.intp)
+    cel = leeg(ruimte, "cellen", x.shape, np.intp)
+    np.copyto(cel, x, casting="unsafe")  # truncation: the cell, as x >= 0
     x -= cel
     if verschuiving is not None:
         cel += verschuiving
@@ -237,31 +244,40 @@ def _paren(y: FloatArray) -> FloatArray:
 
 
 def rooster_waarden(
-    paren: FloatArray, x: FloatArray, verschuiving: NDArray[np.intp] | None = None
+    paren: FloatArray,
+    x: FloatArray,
+    verschuiving: NDArray[np.intp] | None = None,
+    ruimte: Werkruimte | None = None,
 ) -> FloatArray:
     """Linear interpolation on the uniform :data:`_Z_GRID` at grid positions ``x``.
 
     ``paren`` holds per grid point the value and the slope to the next (:func:`_paren`), so
     one gather fetches both: the same values as ``np.interp(z, _Z_GRID, y)`` up to
     rounding (clamped at the ends), by direct indexing instead of a search. ``x`` is reused
-    for the result.
+    for the result; ``ruimte`` supplies the scratch arrays
+    (:mod:`montecarlo.werkruimte`).
     """
-    rij = np.take(paren, _cellen(x, verschuiving), axis=0)
+    rij = leeg(ruimte, "rij", x.shape + (2,))
+    np.take(paren, _cellen(x, verschuiving, ruimte), axis=0, out=rij, mode="clip")
     x *= rij[..., 1]
     x += rij[..., 0]
     return x
 
 
 def cel_waarden(
-    cel: FloatArray, x: FloatArray, verschuiving: NDArray[np.intp] | None = None
+    cel: FloatArray,
+    x: FloatArray,
+    verschuiving: NDArray[np.intp] | None = None,
+    ruimte: Werkruimte | None = None,
 ) -> FloatArray:
     """Discrete values at grid positions ``x`` from a cell table (:func:`_celtabel`).
 
     Row ``c`` holds the value at the lower end of cell ``c`` and the fraction of the cell at
     which the one threshold inside it lies (2 when there is none): one gather and one
-    comparison. ``x`` is reused for the result.
+    comparison. ``x`` is reused for the result; ``ruimte`` as in :func:`rooster_waarden`.
     """
-    rij = np.take(cel, _cellen(x, verschuiving), axis=0)
+    rij = leeg(ruimte, "rij", x.shape + (2,))
+    np.take(cel, _cellen(x, verschuiving, ruimte), axis=0, out=rij, mode="clip")
     np.greater(x, rij[..., 1], out=x)
     x += rij[..., 0]
     return x

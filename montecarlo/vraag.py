@@ -31,6 +31,7 @@ from numpy.typing import NDArray
 from scipy import special
 
 from montecarlo.verdelingen import Marginaal, gamma_kwantiel
+from montecarlo.werkruimte import Werkruimte, leeg
 
 #: Gamma shape from which the table replaces ``gammaincinv``.
 TABEL_VANAF = 50.0
@@ -72,22 +73,30 @@ _Z_SCHAAL = (_Z_GRID.size - 1) / (_Z_GRID[-1] - _Z_GRID[0])
 _Z_NUL = -_Z_GRID[0] * _Z_SCHAAL
 
 
-def _uit_tabel(vorm: NDArray[np.float64], z: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Gamma quantiles for shapes ``vorm >= TABEL_VANAF`` (any shape, same as ``z``)."""
+def _uit_tabel(
+    vorm: NDArray[np.float64], z: NDArray[np.float64], ruimte: Werkruimte | None = None
+) -> NDArray[np.float64]:
+    """Gamma quantiles for shapes ``vorm >= TABEL_VANAF`` (any shape, same as ``z``).
+
+    ``ruimte`` supplies the scratch arrays and the result (:mod:`montecarlo.werkruimte`).
+    """
     cellen = _gamma_cellen()
-    wortel = np.sqrt(vorm)
-    fi = np.divide(_T_SCHAAL, wortel)  # position on _T_GRID: t = 1 / sqrt(a)
-    k = fi.astype(np.intp)
+    vorm_ = vorm.shape
+    wortel = np.sqrt(vorm, out=leeg(ruimte, "gamma.wortel", vorm_))
+    fi = np.divide(_T_SCHAAL, wortel, out=leeg(ruimte, "gamma.fi", vorm_))  # t = 1/sqrt(a)
+    k = leeg(ruimte, "gamma.k", vorm_, np.intp)
+    np.copyto(k, fi, casting="unsafe")  # truncation = floor, as fi >= 0
     fi -= k
-    fj = np.multiply(z, _Z_SCHAAL)
+    fj = np.multiply(z, _Z_SCHAAL, out=leeg(ruimte, "gamma.fj", vorm_))
     fj += _Z_NUL
     np.clip(fj, 0.0, _Z_GRID.size - 1.0, out=fj)
-    j = fj.astype(np.intp)
+    j = leeg(ruimte, "gamma.j", vorm_, np.intp)
+    np.copyto(j, fj, casting="unsafe")
     fj -= j
     k *= _Z_GRID.size
     k += j
-    c = np.take(cellen, k, axis=0)
-    q = np.multiply(c[..., 3], fj)
+    c = np.take(cellen, k, axis=0, out=leeg(ruimte, "gamma.c", vorm_ + (4,)), mode="clip")
+    q = np.multiply(c[..., 3], fj, out=leeg(ruimte, "gamma.q", vorm_))
     q += c[..., 2]
     q *= fi
     fj *= c[..., 1]
@@ -127,14 +136,17 @@ class SamengesteldeVraag:
         return float(np.sqrt(var))
 
 
-def gamma_uit_normaal(vorm: NDArray[np.float64], z: NDArray[np.float64]) -> NDArray[np.float64]:
+def gamma_uit_normaal(
+    vorm: NDArray[np.float64], z: NDArray[np.float64], ruimte: Werkruimte | None = None
+) -> NDArray[np.float64]:
     """Quantile of a standard gamma with shape ``vorm`` at normal score ``z`` (elementwise).
 
     Shape 0 gives 0; see the module docstring for the exact and tabulated ranges.
+    ``ruimte``: scratch arrays for the tabulated range (:mod:`montecarlo.werkruimte`).
     """
     vorm = np.broadcast_to(np.asarray(vorm, dtype=np.float64), np.shape(z))
     if vorm.size and vorm.min() >= TABEL_VANAF:
-        return _uit_tabel(vorm, z)
+        return _uit_tabel(vorm, z, ruimte)
     uit = np.zeros(np.shape(z))
     groot = vorm >= TABEL_VANAF
     if groot.any():
@@ -179,6 +191,7 @@ def totale_volumes(
     z: NDArray[np.float64],
     mu: NDArray[np.float64],
     sigma: NDArray[np.float64],
+    ruimte: Werkruimte | None = None,
 ) -> NDArray[np.float64]:
     """:func:`totaal_volume` of ``L`` lines at once (one pass over ``(L, m)`` arrays).
 
@@ -188,14 +201,16 @@ def totale_volumes(
         Clients and independent normal scores per line and scenario, shape ``(L, m)``.
     mu, sigma
         Mean and sd of the volume per client of each line, shape ``(L,)``.
+    ruimte
+        Scratch arrays (:mod:`montecarlo.werkruimte`); the result may be one of them.
     """
     mu = np.asarray(mu, dtype=np.float64)
     sigma = np.asarray(sigma, dtype=np.float64)
     if np.any(mu == 0.0) or np.any(sigma == 0.0):
         return np.stack([totaal_volume(clienten[i], z[i], mu[i], sigma[i]) for i in range(mu.size)])
     schaal = sigma * sigma / mu
-    vorm = np.maximum(clienten, 0.0)
+    vorm = np.maximum(clienten, 0.0, out=leeg(ruimte, "volume.vorm", clienten.shape))
     vorm *= (mu / schaal)[:, None]
-    uit = gamma_uit_normaal(vorm, z)
+    uit = gamma_uit_normaal(vorm, z, ruimte)
     uit *= schaal[:, None]
     return uit
