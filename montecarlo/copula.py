@@ -86,29 +86,8 @@ def factor(correlatie: NDArray[np.float64]) -> NDArray[np.float64]:
     return f / np.linalg.norm(f, axis=1, keepdims=True)
 
 
-#: Columns per matrix product: small enough that OpenBLAS stays single-threaded (threading
-#: a product this thin costs more than it gains, and the engine already uses every core).
-_KOLOMMEN = 2048
-
-
-def smal_product(
-    a: NDArray[np.float64], b: NDArray[np.float64], uit: NDArray[np.float64] | None = None
-) -> NDArray[np.float64]:
-    """``a @ b`` for a small ``a`` and a wide ``b``, in :data:`_KOLOMMEN`-column slices.
-
-    The engine calls it per stroom, so a stroom always meets the same slices (and the same
-    arithmetic) whatever the grouping of strooms into blocks and workers. ``uit``: a
-    C-contiguous ``(a.shape[0], b.shape[1])`` array to write the product into.
-    """
-    if uit is None:
-        uit = np.empty((a.shape[0], b.shape[1]))
-    for k in range(0, b.shape[1], _KOLOMMEN):
-        np.matmul(a, b[:, k : k + _KOLOMMEN], out=uit[:, k : k + _KOLOMMEN])
-    return uit
-
-
 def correleer(z: NDArray[np.float64], l_factor: NDArray[np.float64]) -> NDArray[np.float64]:
     """Correlate independent standard normal scores ``z`` of shape ``(d, n)``: ``L @ z``."""
     if l_factor.shape[0] <= 1 or np.array_equal(l_factor, np.eye(l_factor.shape[0])):
         return z
-    return smal_product(l_factor, z)
+    return l_factor @ z

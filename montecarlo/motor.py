@@ -3,11 +3,13 @@
 A run of ``n`` scenarios is cut into strooms of :data:`~montecarlo.steekproef.STROOM`
 scenarios, each with its own random numbers (see :mod:`montecarlo.steekproef`). Blocks of
 whole strooms are processed in parallel by threads (numpy and scipy release the GIL in
-the heavy array operations); every stroom yields its own sums, which are added up in
-stroom order at the end. The result is therefore bit-identical whatever the block size or
-the number of workers. Memory: one float per scenario (the spending, kept for
-percentiles; one per gemeente when the verdeelsleutel is ``gemeente``) plus one block of
-work arrays, independent of ``n``.
+the heavy array operations); every stroom is computed in one piece, in the same array
+operations, and yields its own sums, which are added up in stroom order at the end. The
+result is therefore bit-identical whatever the block size or the number of workers.
+Memory: one float per scenario (the spending, kept for percentiles; one per gemeente when
+the verdeelsleutel is ``gemeente``) plus one set of work arrays per worker
+(:mod:`montecarlo.werkruimte`), independent of ``n``. BLAS runs single-threaded during a
+run: the workers already use every core.
 """
 
 from __future__ import annotations
@@ -22,8 +24,9 @@ from typing import cast
 
 import numpy as np
 from numpy.typing import NDArray
+from threadpoolctl import threadpool_limits
 
-from montecarlo.copula import factor, smal_product
+from montecarlo.copula import factor
 from montecarlo.lijnen import Lijnen, gevouwen_factor
 from montecarlo.risicodeling import Regel, centen, terugvordering_compact
 from montecarlo.steekproef import STROOM, controleer_aantal, sampler_voor_stroom
@@ -35,10 +38,6 @@ FloatArray = NDArray[np.float64]
 
 #: Default block: strooms processed together by one worker (4 × 16 384 scenarios).
 BLOK = 4
-
-#: Scenarios computed together inside a stroom: small enough that the work arrays (32 KiB a
-#: row) are reused from the allocator's free lists instead of fresh pages from the OS.
-DEEL = 16384
 
 
 @dataclass(frozen=True)
@@ -169,7 +168,7 @@ def _scenario_waarden(
     """
     nc, nv = len(model.overige), len(model.vraag)
     m = z.shape[1]
-    waarden = smal_product(plan.factor, z[: nc + nv], uit=ruimte("waarden", (nc + nv, m)))
+    waarden = np.matmul(plan.factor, z[: nc + nv], out=ruimte("waarden", (nc + nv, m)))
     waarden += plan.verschuiving
     plan.lijnen.uit_voorgeschaald(waarden, ruimte)
     uitgaven = ruimte("uitgaven", (model.vaste_uitgaven.size, m))
@@ -187,7 +186,7 @@ def _scenario_waarden(
     volume = totale_volumes(
         waarden[nc:], z[nc + nv : nc + 2 * nv], plan.volume_mu, plan.volume_sd, ruimte
     )
-    smal_product(model.kosten, volume, uit=kosten)
+    np.matmul(model.kosten, volume, out=kosten)
     if model.prijsschok is not None:  # one shock per scenario, for all partners and gebieden
         schok = model.prijsschok
         if model.schok_random:
@@ -217,21 +216,30 @@ def _stroom_sommen(
     over /= 100.0
     wie, terug = terugvordering_compact(s_c, model.regel, ruimte)
     terug /= 100.0
-    resultaat = np.subtract(model.lumpsum[:, None], kosten, out=ruimte("sommen.r", kosten.shape))
+    # resultaat = lumpsum - kosten - terug; terug is zero outside ``wie``, so the sums are
+    # those of lumpsum - kosten, corrected in the scenarios ``wie`` only
+    basis = np.subtract(model.lumpsum[:, None], kosten, out=ruimte("sommen.basis", kosten.shape))
+    verlies = np.less(basis, 0.0, out=ruimte("sommen.verlies", kosten.shape, np.bool_))
+    tekort = np.minimum(basis, 0.0, out=ruimte("sommen.tekort", kosten.shape))
+    r_som, r_kwadraat = basis.sum(axis=1), np.einsum("ij,ij->i", basis, basis)
+    r_verlies, r_tekort = np.count_nonzero(verlies, axis=1), -tekort.sum(axis=1)
     if wie.size:
-        resultaat[:, wie] -= terug
-    verlies = np.less(resultaat, 0.0, out=ruimte("sommen.verlies", kosten.shape, np.bool_))
-    tekort = np.minimum(resultaat, 0.0, out=ruimte("sommen.tekort", kosten.shape))
+        b = np.take(basis, wie, axis=1)
+        r = b - terug
+        r_som -= terug.sum(axis=1)
+        r_kwadraat += np.einsum("ij,ij->i", r, r) - np.einsum("ij,ij->i", b, b)
+        r_verlies += np.count_nonzero(r < 0.0, axis=1) - np.count_nonzero(b < 0.0, axis=1)
+        r_tekort -= np.minimum(r, 0.0).sum(axis=1) - np.minimum(b, 0.0).sum(axis=1)
     return np.concatenate(
         [
             [over.sum(), np.dot(over, over), np.count_nonzero(over)],
             terug.sum(axis=1),
             np.einsum("ij,ij->i", terug, terug),
             np.count_nonzero(terug > 0, axis=1),
-            resultaat.sum(axis=1),
-            np.einsum("ij,ij->i", resultaat, resultaat),
-            np.count_nonzero(verlies, axis=1),
-            -tekort.sum(axis=1),
+            r_som,
+            r_kwadraat,
+            r_verlies,
+            r_tekort,
         ]
     )
 
@@ -259,15 +267,12 @@ def _blok(
         begin, eind = k * STROOM, min((k + 1) * STROOM, n)
         z = ruimte("z", (model.dimensies, eind - begin))
         z = sampler_voor_stroom(methode, model.dimensies, seed, k).normalen(eind - begin, uit=z)
-        sommen[:, kolom] = 0.0
-        for a in range(0, eind - begin, DEEL):
-            b = min(a + DEEL, eind - begin)
-            per_pot, kosten = _scenario_waarden(model, z[:, a:b], plan, ruimte)
-            totaal = per_pot.sum(axis=0) if per_pot.shape[0] > 1 else per_pot[0]
-            uit[begin - eerste + a : begin - eerste + b] = totaal
-            if uit_pot is not None:
-                uit_pot[:, begin - eerste + a : begin - eerste + b] = per_pot
-            sommen[:, kolom] += _stroom_sommen(model, per_pot, totaal, kosten, ruimte)
+        per_pot, kosten = _scenario_waarden(model, z, plan, ruimte)
+        totaal = per_pot.sum(axis=0) if per_pot.shape[0] > 1 else per_pot[0]
+        uit[begin - eerste : eind - eerste] = totaal
+        if uit_pot is not None:
+            uit_pot[:, begin - eerste : eind - eerste] = per_pot
+        sommen[:, kolom] = _stroom_sommen(model, per_pot, totaal, kosten, ruimte)
     return sommen
 
 
@@ -391,25 +396,27 @@ def draai(
         finally:
             ruimtes.put(ruimte)
 
-    if werkers == 1:
-        for strooms in blokken:
-            gedaan = klaar(strooms, blok(strooms), gedaan)
-    elif parallel == "threads":
-        with ThreadPoolExecutor(max_workers=werkers) as pool:
-            taken = {pool.submit(blok, s): s for s in blokken}
-            for taak in as_completed(taken):
-                gedaan = klaar(taken[taak], taak.result(), gedaan)
-    else:
-        with _proces_pool(werkers, *args, n) as pool:
-            taken = {pool.submit(_proces_blok, s): s for s in blokken}
-            for taak in as_completed(taken):
-                s = taken[taak]
-                blok_uit, blok_pot, sommen = taak.result()
-                doel_uit, doel_pot = plakken(s)
-                doel_uit[:] = blok_uit
-                if doel_pot is not None:
-                    doel_pot[:] = blok_pot
-                gedaan = klaar(s, sommen, gedaan)
+    # the workers are the parallelism: BLAS threads on top would only compete for the cores
+    with threadpool_limits(limits=1, user_api="blas"):
+        if werkers == 1:
+            for strooms in blokken:
+                gedaan = klaar(strooms, blok(strooms), gedaan)
+        elif parallel == "threads":
+            with ThreadPoolExecutor(max_workers=werkers) as pool:
+                taken = {pool.submit(blok, s): s for s in blokken}
+                for taak in as_completed(taken):
+                    gedaan = klaar(taken[taak], taak.result(), gedaan)
+        else:
+            with _proces_pool(werkers, *args, n) as pool:
+                taken = {pool.submit(_proces_blok, s): s for s in blokken}
+                for taak in as_completed(taken):
+                    s = taken[taak]
+                    blok_uit, blok_pot, sommen = taak.result()
+                    doel_uit, doel_pot = plakken(s)
+                    doel_uit[:] = blok_uit
+                    if doel_pot is not None:
+                        doel_pot[:] = blok_pot
+                    gedaan = klaar(s, sommen, gedaan)
     totalen = per_stroom.sum(axis=1)
     sommen: dict[str, FloatArray] = {naam: totalen[i] for i, naam in enumerate(_ALGEMEEN)}
     for i, naam in enumerate(_PARTNER):

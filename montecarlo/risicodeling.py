@@ -115,20 +115,26 @@ def verdeel_centen(totaal_c: FloatArray, gewichten: FloatArray) -> FloatArray:
     ndarray
         Cents per partner, shape ``(P, n)``; columns sum to ``totaal_c``.
     """
-    teken = np.sign(totaal_c)
-    absoluut = np.abs(totaal_c)
+    negatief = totaal_c.size > 0 and totaal_c.min() < 0.0
+    absoluut = np.abs(totaal_c) if negatief else totaal_c
     ruw = gewichten[:, None] * absoluut[None, :]
     deel = np.floor(ruw)
     rest = absoluut - deel.sum(axis=0)
-    fractie = ruw - deel
-    for i in range(gewichten.size):
-        # rank of partner i among the remainders: larger ones first, ties to the first listed
-        rang = np.zeros(absoluut.shape, dtype=np.int8 if gewichten.size < 128 else np.intp)
-        for j in range(gewichten.size):
-            if j != i:
-                rang += np.greater(fractie[j], fractie[i]) if j > i else fractie[j] >= fractie[i]
-        deel[i] += rang < rest
-    deel *= teken[None, :]
+    ruw -= deel  # the remainders
+    # rank of each partner among the remainders: larger ones first, ties to the first listed.
+    # Partner i < j outranks j unless j's remainder is strictly larger: start every j at the
+    # number of partners listed before it and move one rank per pair where j wins.
+    p = gewichten.size
+    rang = np.empty((p, absoluut.size), dtype=np.int8 if p < 128 else np.intp)
+    rang[...] = np.arange(p)[:, None]
+    for i in range(p):
+        for j in range(i + 1, p):
+            wint = np.greater(ruw[j], ruw[i])
+            rang[i] += wint
+            rang[j] -= wint
+    deel += rang < rest
+    if negatief:
+        deel *= np.sign(totaal_c)[None, :]
     return deel
 
 
@@ -171,8 +177,8 @@ def terugvordering_compact(
             )
             deel_c -= np.floor(regel.onderschrijding * onder + 0.5)
         # only scenarios with something to split (most often a minority) go through the split
-        wie = np.flatnonzero(deel_c)
-        delen.append((wie, verdeel_centen(deel_c[wie], regel.gewichten[pot])))
+        wie = np.flatnonzero(deel_c != 0.0)
+        delen.append((wie, verdeel_centen(np.take(deel_c, wie), regel.gewichten[pot])))
     if len(delen) == 1:
         wie, deel = delen[0]
     else:
