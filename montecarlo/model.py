@@ -33,6 +33,7 @@ How the case enters the simulation:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 import numpy as np
@@ -69,6 +70,9 @@ def _lumpsum_per_gemeente(case: Case, lumpsum: pd.Series) -> pd.DataFrame:
 def bouw_model(case: Case, lumpsum_per_aanbieder: Mapping[str, float] | None = None) -> Model:
     """The engine's arrays for ``case`` (module docstring: how each part enters).
 
+    The case is immutable, so the model of the same case (and lumpsums) is built once and
+    kept (the last few); its arrays are read-only.
+
     Parameters
     ----------
     case
@@ -82,6 +86,19 @@ def bouw_model(case: Case, lumpsum_per_aanbieder: Mapping[str, float] | None = N
     ValueError
         If the case has no partner with a positive lumpsum, or names unknown partners.
     """
+    lumpsums = None if lumpsum_per_aanbieder is None else tuple(lumpsum_per_aanbieder.items())
+    return _bouw(case, lumpsums)
+
+
+def _alleen_lezen(*arrays: np.ndarray | None) -> None:
+    for a in arrays:
+        if a is not None:
+            a.flags.writeable = False
+
+
+@functools.lru_cache(maxsize=8)
+def _bouw(case: Case, lumpsums: tuple[tuple[str, float], ...] | None) -> Model:
+    lumpsum_per_aanbieder = None if lumpsums is None else dict(lumpsums)
     kader = framework.kader(case)
     partners = list(kader.lumpsum_per_aanbieder.index)
     if lumpsum_per_aanbieder is not None:
@@ -147,7 +164,7 @@ def bouw_model(case: Case, lumpsum_per_aanbieder: Mapping[str, float] | None = N
         tussen_gemeenten=c.tussen_gemeenten,
         matrix=c.matrix,
     )
-    return Model(
+    model = Model(
         overige=tuple(marginaal(o) for o in overige),
         overige_pot=tuple(pot_van[o.gebied] for o in overige),
         vraag=tuple(
@@ -164,3 +181,6 @@ def bouw_model(case: Case, lumpsum_per_aanbieder: Mapping[str, float] | None = N
         partners=tuple(partners),
         prijsschok=None if case.kader.prijsschok is None else marginaal(case.kader.prijsschok),
     )
+    _alleen_lezen(model.correlatie, model.vaste_uitgaven, model.lumpsum, model.kosten)
+    _alleen_lezen(regel.plafond, regel.gewichten, regel.maximum)
+    return model
