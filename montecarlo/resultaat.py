@@ -49,6 +49,8 @@ class SimulatieResultaat:
     uitgaven_per_scenario
         Total spending of every scenario (euro, read-only): the data behind the
         histogram and the exceedance curve.
+    uitgaven_gesorteerd
+        The same, sorted ascending (read-only), or None to sort when first needed.
     """
 
     case: str
@@ -68,9 +70,12 @@ class SimulatieResultaat:
     uitgaven_per_scenario: FloatArray = field(repr=False)
     kans: float | None = None
     plafond_bij_kans: tuple[float, float, float] | None = None
+    uitgaven_gesorteerd: FloatArray | None = field(default=None, repr=False, compare=False)
 
     @functools.cached_property
     def _gesorteerd(self) -> FloatArray:
+        if self.uitgaven_gesorteerd is not None:
+            return self.uitgaven_gesorteerd
         return np.sort(self.uitgaven_per_scenario)
 
     def overschrijdingskans_bij(self, plafonds: FloatArray | float) -> FloatArray:
@@ -114,7 +119,7 @@ class SimulatieResultaat:
         """
         if not 0.0 < kans < 1.0:
             raise ValueError(f"kans moet tussen 0 en 1 liggen, niet {kans!r}")
-        return schatters.kwantiel_ci(self._gesorteerd, 1.0 - kans)
+        return schatters.kwantiel_ci(self._gesorteerd, 1.0 - kans, gesorteerd=True)
 
     def _repr_html_(self) -> str:
         """A small HTML table for Jupyter: overschrijding and terugvordering (escaped)."""

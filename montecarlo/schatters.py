@@ -40,15 +40,15 @@ def gemiddelde_se(som: float, kwadratensom: float, n: int) -> tuple[float, float
 
 
 def kwantiel_ci(
-    data: FloatArray, q: float, niveau: float = 0.95, *, overschrijf: bool = False
+    data: FloatArray, q: float, niveau: float = 0.95, *, gesorteerd: bool = False
 ) -> tuple[float, float, float]:
     """The ``q``-quantile of the data with a distribution-free confidence interval.
 
     The interval is spanned by the order statistics ``X_(l)`` and ``X_(u)`` with ``l`` and
     ``u`` the binomial ``(1 -/+ niveau) / 2`` quantiles of ``Binomial(n, q)`` (1-based), so
     it covers the true quantile with probability at least ``niveau`` for any continuous law.
-    Works on unsorted data (``np.partition``, linear time); ``overschrijf=True`` partitions
-    ``data`` in place instead of a copy (saves one float per scenario of memory).
+    Works on unsorted data (``np.partition`` of a copy, linear time); with
+    ``gesorteerd=True`` the data are taken to be sorted ascending and read directly.
 
     Returns
     -------
@@ -63,11 +63,7 @@ def kwantiel_ci(
     k0 = int(np.floor(positie))
     k1 = min(k0 + 1, n - 1)
     posities = sorted({laag - 1, hoog - 1, k0, k1})
-    if overschrijf:
-        data.partition(posities)
-        deel = data
-    else:
-        deel = np.partition(data, posities)
+    deel = data if gesorteerd else np.partition(data, posities)
     schatting = deel[k0] + (positie - k0) * (deel[k1] - deel[k0])
     return float(schatting), float(deel[laag - 1]), float(deel[hoog - 1])
 
@@ -77,22 +73,18 @@ def cvar(
     niveau: float = 0.95,
     *,
     functie: Callable[[FloatArray], FloatArray] | None = None,
-    overschrijf: bool = False,
+    gesorteerd: bool = False,
 ) -> float:
     """Conditional value at risk: the mean of the worst ``1 - niveau`` share of outcomes.
 
     Uses the ``ceil((1 - niveau) n)`` largest values (``np.partition``, linear time). With
     ``functie`` (non-decreasing, e.g. the overschrijding of spending) it is the CVaR of
-    ``functie(verlies)``, applied to the tail only. ``overschrijf=True`` partitions
-    ``verlies`` in place instead of a copy.
+    ``functie(verlies)``, applied to the tail only. ``gesorteerd=True``: ``verlies`` is
+    sorted ascending, the tail is read directly.
     """
     n = verlies.size
     k = max(1, math.ceil((1.0 - niveau) * n - 1e-9))
-    if overschrijf:
-        verlies.partition(n - k)
-        staart = verlies[n - k :]
-    else:
-        staart = np.partition(verlies, n - k)[n - k :]
+    staart = verlies[n - k :] if gesorteerd else np.partition(verlies, n - k)[n - k :]
     if functie is not None:
         staart = functie(staart)
     return float(staart.mean())

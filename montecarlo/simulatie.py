@@ -20,16 +20,16 @@ if TYPE_CHECKING:
 STANDAARD_N = 2**17
 
 
-def _p95_terugvordering(model: Model, ruw: Ruw, werk: np.ndarray) -> np.ndarray:
+def _p95_terugvordering(model: Model, ruw: Ruw, gesorteerd: np.ndarray) -> np.ndarray:
     """95th percentile of each partner's terugvordering (euro).
 
     With one pot the terugvordering is a non-decreasing function of total spending, so
-    its quantile is the function at the spending quantile (``inverted_cdf``); with one pot
-    per gemeente it is computed partner by partner from the stored spending per pot.
-    ``werk`` is a scratch copy of the spending (reordered in place).
+    its quantile is the function at the spending quantile (``inverted_cdf``; ``gesorteerd``
+    is the spending, sorted); with one pot per gemeente it is computed partner by partner
+    from the stored spending per pot.
     """
     if ruw.uitgaven_per_pot is None:
-        q = np.quantile(werk, 0.95, method="inverted_cdf", overwrite_input=True)
+        q = np.quantile(gesorteerd, 0.95, method="inverted_cdf")
         return terugvordering(np.array([q]), model.regel)[:, 0]
     uit = np.empty(model.lumpsum.size)
     for i in range(uit.size):
@@ -56,10 +56,10 @@ def resultaat_uit(
     """Estimates with their uncertainty from the raw output of a run."""
     s, n = ruw.sommen, ruw.uitgaven.size
     uitgaven = ruw.uitgaven
-    # one scratch copy, partitioned in place by every order statistic below (instead of a
-    # fresh copy, or several, per estimate): memory stays at two floats per scenario
-    werk = np.array(uitgaven)
-    kw = np.quantile(werk, list(PERCENTIELEN.values()), overwrite_input=True)
+    # one sorted copy serves every order statistic below, and later the curves of the result
+    gesorteerd = np.sort(uitgaven)
+    gesorteerd.flags.writeable = False
+    kw = np.quantile(gesorteerd, list(PERCENTIELEN.values()))
     stats_uitgaven = {"gemiddelde": float(uitgaven.mean())}
     stats_uitgaven |= {k: float(v) for k, v in zip(PERCENTIELEN, kw, strict=True)}
     o_gem, o_se = schatters.gemiddelde_se(float(s["o"]), float(s["o2"]), n)
@@ -81,7 +81,7 @@ def resultaat_uit(
             "verwacht": t_gem,
             "se": [se for _, se in t_gem_se],
             "kans": s["t_kans"] / n,
-            "p95": _p95_terugvordering(model, ruw, werk),
+            "p95": _p95_terugvordering(model, ruw, gesorteerd),
             "aandeel_lumpsum": t_gem / met_lumpsum,
         },
         index=index,
@@ -111,15 +111,16 @@ def resultaat_uit(
         verwachte_overschrijding=o_gem,
         verwachte_overschrijding_se=o_se,
         cvar95_overschrijding=schatters.cvar(
-            werk, functie=lambda x: overschrijding(x, model.plafond), overschrijf=True
+            gesorteerd, functie=lambda x: overschrijding(x, model.plafond), gesorteerd=True
         ),
         terugvordering=terug,
         exploitatie=exploitatie,
         uitgaven_per_scenario=uitgaven,
+        uitgaven_gesorteerd=gesorteerd,
         kans=kans,
         plafond_bij_kans=None
         if kans is None
-        else schatters.kwantiel_ci(werk, 1.0 - kans, overschrijf=True),
+        else schatters.kwantiel_ci(gesorteerd, 1.0 - kans, gesorteerd=True),
     )
 
 
