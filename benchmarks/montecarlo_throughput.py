@@ -17,16 +17,25 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 import numpy as np
 from scipy import stats
+from threadpoolctl import threadpool_limits
 
 import montecarlo
 from cases import load_case
 from montecarlo import Regel, correlatiematrix, marginaal
 from montecarlo.model import bouw_model
-from montecarlo.motor import BLOK, STANDAARD_PARALLEL, Model
+from montecarlo.motor import (
+    BLOK,
+    STANDAARD_PARALLEL,
+    Model,
+    _plan,
+    _scenario_waarden,
+    _stroom_sommen,
+)
 from montecarlo.risicodeling import terugvordering
-from montecarlo.simulatie import simuleer_model
+from montecarlo.simulatie import resultaat_uit, simuleer_model
 from montecarlo.steekproef import STROOM
-from montecarlo.vraag import totaal_volume
+from montecarlo.vraag import totaal_volume, totale_volumes
+from montecarlo.werkruimte import Werkruimte
 
 CASE = "maastricht-heuvelland-2022"
 MILJOEN = 1_000_000
@@ -100,20 +109,60 @@ def naieve_lus(model: Model, n: int) -> None:
         terugvordering(np.array([s]), model.regel)
 
 
+def fasen(model: Model, n: int) -> dict[str, float]:
+    """Seconds per stage for ``n`` scenarios on one core: the engine's own steps, stroom by
+    stroom in one reused workspace (the drawing as the engine does it)."""
+    plan, ruimte = _plan(model), Werkruimte()
+    nc, nv, d = len(model.overige), len(model.vraag), model.dimensies
+    tijd = dict.fromkeys(
+        ("trekken", "copula en marginalen", "volumes en kosten", "regel en sommen"), 0.0
+    )
+    for k in range(-(-n // STROOM)):
+        t0 = time.perf_counter()
+        rng = np.random.default_rng(np.random.SeedSequence(1, spawn_key=(k,)))
+        z = rng.standard_normal(out=ruimte("z", (d, STROOM)))
+        t1 = time.perf_counter()
+        w = np.matmul(plan.factor, z[: nc + nv], out=ruimte("w", (nc + nv, STROOM)))
+        w += plan.verschuiving
+        plan.lijnen.uit_voorgeschaald(w, ruimte)
+        t2 = time.perf_counter()
+        vol = totale_volumes(
+            w[nc:], z[nc + nv : nc + 2 * nv], plan.volume_mu, plan.volume_sd, ruimte
+        )
+        np.matmul(model.kosten, vol, out=ruimte("k", (model.lumpsum.size, STROOM)))
+        t3 = time.perf_counter()
+        per_pot, kosten = _scenario_waarden(model, z, plan, ruimte)
+        t4 = time.perf_counter()
+        _stroom_sommen(model, per_pot, per_pot[0], kosten, ruimte)
+        t5 = time.perf_counter()
+        for naam, dt in zip(tijd, (t1 - t0, t2 - t1, t3 - t2, t5 - t4), strict=True):
+            tijd[naam] += dt
+    return tijd
+
+
 def piekgeheugen(n: int) -> dict[str, float]:
-    """Peak RSS and traced (numpy) allocations of simulate(n) in a fresh process (MB)."""
+    """Peak RSS and traced (numpy) allocations of simulate(n) in a fresh process (MB).
+
+    The peak is the process's own high-water mark (``VmHWM``; ``ru_maxrss`` would carry
+    over the parent's peak through fork and exec).
+    """
     code = f"""
-import json, resource, tracemalloc
+import json, re, resource, tracemalloc
 import montecarlo
 from cases import load_case
+def piek():
+    try:
+        status = open("/proc/self/status").read()
+        return int(re.search(r"VmHWM:\\s+(\\d+)", status).group(1)) / 1024
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 case = load_case({CASE!r})
 montecarlo.simulate(case, 1024, seed=1)
-rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+rss0 = piek()
 tracemalloc.start()
 montecarlo.simulate(case, {n}, seed=1)
-_, piek = tracemalloc.get_traced_memory()
-rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({{"rss_mb": rss / 1024, "rss_vooraf_mb": rss0 / 1024, "traced_mb": piek / 2**20}}))
+_, piek_numpy = tracemalloc.get_traced_memory()
+print(json.dumps({{"rss_mb": piek(), "rss_vooraf_mb": rss0, "traced_mb": piek_numpy / 2**20}}))
 """
     uit = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return json.loads(uit.stdout)
@@ -154,13 +203,16 @@ def fout_per_methode(n: int, herhalingen: int) -> dict[str, dict[str, float]]:
 
 def main() -> None:
     case = load_case(CASE)
-    model = bouw_model(case)
     werkers = os.cpu_count() or 1
-    montecarlo.simulate(case, 2**16, seed=1)  # warm-up: tables, imports
+    t0 = time.perf_counter()
+    montecarlo.simulate(case, MILJOEN, seed=42, werkers=1)  # first run: builds the model
+    t_eerste = time.perf_counter() - t0
+    model = bouw_model(case)
     d = model.dimensies
     # every variant three times, interleaved, best of each (the machine may be shared)
     t_sim = {v: math.inf for v in ("threads", "processen", "1")}
     t_kaal = {v: math.inf for v in ("threads", "processen", "1", "threads+buf", "1+buf")}
+    t_een_aanroep = math.inf
     for _ in range(3):
         for v in t_sim:
             kw = {"werkers": 1} if v == "1" else {"werkers": werkers, "parallel": v}
@@ -173,6 +225,16 @@ def main() -> None:
             t0 = time.perf_counter()
             kale_trekkingen(d, MILJOEN, w, par, v.endswith("+buf"))
             t_kaal[v] = min(t_kaal[v], time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        np.random.default_rng(1).standard_normal((d, MILJOEN))
+        t_een_aanroep = min(t_een_aanroep, time.perf_counter() - t0)
+    with threadpool_limits(limits=1, user_api="blas"):
+        fasen(model, 4 * STROOM)  # warm-up
+        stappen = fasen(model, MILJOEN)
+    ruw = montecarlo.motor.draai(model, MILJOEN, seed=42)
+    t0 = time.perf_counter()
+    resultaat_uit(model, ruw, case=CASE, seed=42, methode="mc", partners=list(model.partners))
+    stappen["schattingen (sorteren, kwantielen, tabellen)"] = time.perf_counter() - t0
     n_lus = 2000
     t_lus = beste(lambda: naieve_lus(model, n_lus), 1) * MILJOEN / n_lus
     t0 = time.perf_counter()
@@ -191,14 +253,22 @@ def main() -> None:
     print(f"1M scenarios in-process, {werkers} workers: threads {t_sim['threads']:.2f} s, "
           f"processes {t_sim['processen']:.2f} s; 1 worker {t_sim['1']:.2f} s  "
           f"(default: {STANDAARD_PARALLEL}; best {MILJOEN / min(t_sim.values()):,.0f} "
-          "scenarios/s)")  # fmt: skip
+          "scenarios/s; the model of the case built before, as in a notebook)")  # fmt: skip
+    print(f"  first run in the process (model built, tables computed), 1 worker: "
+          f"{t_eerste:.2f} s")  # fmt: skip
     print(f"1M scenarios via the CLI (--json, incl. start-up): {t_cli:.2f} s")
     print(f"bare numpy draws of the same {d}M normals: 1 thread {t_kaal['1']:.2f} s "
           f"(reused buffer {t_kaal['1+buf']:.2f} s); {werkers} workers: threads "
           f"{t_kaal['threads']:.2f} s (reused buffer {t_kaal['threads+buf']:.2f} s), "
-          f"processes {t_kaal['processen']:.2f} s")  # fmt: skip
-    print(f"  ratio simulate / bare draws (fastest of each): {werkers} workers "
-          f"{t_sim[par] / kaal_par:.2f}, 1 worker {t_sim['1'] / kaal_1:.2f}")  # fmt: skip
+          f"processes {t_kaal['processen']:.2f} s; one call rng.standard_normal(({d}, 10**6)) "
+          f"{t_een_aanroep:.2f} s")  # fmt: skip
+    print(f"  ratio simulate / bare draws in strooms (fastest of each): {werkers} workers "
+          f"{t_sim[par] / kaal_par:.2f}, 1 worker {t_sim['1'] / kaal_1:.2f}; "
+          f"1 worker / one call {t_sim['1'] / t_een_aanroep:.2f}")  # fmt: skip
+    totaal = sum(stappen.values())
+    print(f"where 1M scenarios go on one core (stage by stage, {totaal:.2f} s together):")
+    for naam, t in stappen.items():
+        print(f"  {naam:46s} {t:5.3f} s  {t / stappen['trekken']:4.2f} x the drawing")
     print(f"naive per-scenario Python loop, scaled from {n_lus}: {t_lus:.0f} s for 1M "
           f"= {t_lus / min(t_sim.values()):,.0f}x slower")  # fmt: skip
     for n, g in geheugen.items():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,10 +46,9 @@ class SimulatieResultaat:
         When asked (``kans=α``): the plafond at which P(spending > plafond) = α, as
         (estimate, lower, upper) of a 95 % order-statistic interval (euro); else None.
     uitgaven_per_scenario
-        Total spending of every scenario (euro, read-only): the data behind the
-        histogram and the exceedance curve.
-    uitgaven_gesorteerd
-        The same, sorted ascending (read-only), or None to sort when first needed.
+        Total spending of every scenario, sorted ascending (euro, read-only): the data
+        behind the histogram and the exceedance curve. The one float per scenario the
+        result keeps.
     """
 
     case: str
@@ -70,13 +68,10 @@ class SimulatieResultaat:
     uitgaven_per_scenario: FloatArray = field(repr=False)
     kans: float | None = None
     plafond_bij_kans: tuple[float, float, float] | None = None
-    uitgaven_gesorteerd: FloatArray | None = field(default=None, repr=False, compare=False)
 
-    @functools.cached_property
+    @property
     def _gesorteerd(self) -> FloatArray:
-        if self.uitgaven_gesorteerd is not None:
-            return self.uitgaven_gesorteerd
-        return np.sort(self.uitgaven_per_scenario)
+        return self.uitgaven_per_scenario
 
     def overschrijdingskans_bij(self, plafonds: FloatArray | float) -> FloatArray:
         """Exceedance function: P(spending > plafond) for each plafond (euro -> fraction)."""

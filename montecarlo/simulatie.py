@@ -56,7 +56,7 @@ def resultaat_uit(
     """Estimates with their uncertainty from the raw output of a run."""
     s, n = ruw.sommen, ruw.uitgaven.size
     uitgaven = ruw.uitgaven
-    # one sorted copy serves every order statistic below, and later the curves of the result
+    # one sorted copy serves every order statistic below, and is what the result keeps
     gesorteerd = np.sort(uitgaven)
     gesorteerd.flags.writeable = False
     kw = np.quantile(gesorteerd, list(PERCENTIELEN.values()))
@@ -115,8 +115,7 @@ def resultaat_uit(
         ),
         terugvordering=terug,
         exploitatie=exploitatie,
-        uitgaven_per_scenario=uitgaven,
-        uitgaven_gesorteerd=gesorteerd,
+        uitgaven_per_scenario=gesorteerd,
         kans=kans,
         plafond_bij_kans=None
         if kans is None
