@@ -200,10 +200,12 @@ def gamma_kwantiel(vorm: FloatArray | float, z: FloatArray) -> FloatArray:
     The upper half goes through ``gammainccinv`` of the upper tail ``ndtr(-z)``, so the
     quantile stays finite and accurate where ``ndtr(z)`` rounds to 1 (``z`` above 8.3).
     """
-    z = np.asarray(z, dtype=np.float64)
-    onder = special.gammaincinv(vorm, special.ndtr(np.minimum(z, 0.0)))
-    boven = special.gammainccinv(vorm, special.ndtr(-np.maximum(z, 0.0)))
-    return np.where(z > 0.0, boven, onder)
+    z, vorm = np.broadcast_arrays(np.asarray(z, dtype=np.float64), np.asarray(vorm, float))
+    boven = z > 0.0
+    uit = np.empty(z.shape)
+    uit[~boven] = special.gammaincinv(vorm[~boven], special.ndtr(z[~boven]))
+    uit[boven] = special.gammainccinv(vorm[boven], special.ndtr(-z[boven]))
+    return uit
 
 
 #: Family -> what follows its affine step (:attr:`Marginaal.soort`).
