@@ -240,6 +240,17 @@ def _cellen(
     return cel
 
 
+def _rijen(
+    tabel: FloatArray,
+    x: FloatArray,
+    verschuiving: NDArray[np.intp] | None,
+    ruimte: Werkruimte | None,
+) -> FloatArray:
+    """The table row of each position's cell (``x`` keeps only its fraction in the cell)."""
+    rij = leeg(ruimte, "rij", x.shape + (2,))
+    return np.take(tabel, _cellen(x, verschuiving, ruimte), axis=0, out=rij, mode="clip")
+
+
 def _paren(y: FloatArray) -> FloatArray:
     """Rows ``(y[i], y[i + 1] - y[i])`` for :func:`rooster_waarden` (last slope 0)."""
     return np.column_stack([y, np.append(np.diff(y), 0.0)])
@@ -259,8 +270,7 @@ def rooster_waarden(
     for the result; ``ruimte`` supplies the scratch arrays
     (:mod:`montecarlo.werkruimte`).
     """
-    rij = leeg(ruimte, "rij", x.shape + (2,))
-    np.take(paren, _cellen(x, verschuiving, ruimte), axis=0, out=rij, mode="clip")
+    rij = _rijen(paren, x, verschuiving, ruimte)
     x *= rij[..., 1]
     x += rij[..., 0]
     return x
@@ -278,8 +288,7 @@ def cel_waarden(
     which the one threshold inside it lies (2 when there is none): one gather and one
     comparison. ``x`` is reused for the result; ``ruimte`` as in :func:`rooster_waarden`.
     """
-    rij = leeg(ruimte, "rij", x.shape + (2,))
-    np.take(cel, _cellen(x, verschuiving, ruimte), axis=0, out=rij, mode="clip")
+    rij = _rijen(cel, x, verschuiving, ruimte)
     np.greater(x, rij[..., 1], out=x)
     x += rij[..., 0]
     return x
