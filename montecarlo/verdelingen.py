@@ -240,7 +240,7 @@ def _cellen(
     return cel
 
 
-def _rijen(
+def _celrijen(
     tabel: FloatArray,
     x: FloatArray,
     verschuiving: NDArray[np.intp] | None,
@@ -270,7 +270,7 @@ def rooster_waarden(
     for the result; ``ruimte`` supplies the scratch arrays
     (:mod:`montecarlo.werkruimte`).
     """
-    rij = _rijen(paren, x, verschuiving, ruimte)
+    rij = _celrijen(paren, x, verschuiving, ruimte)
     x *= rij[..., 1]
     x += rij[..., 0]
     return x
@@ -288,7 +288,7 @@ def cel_waarden(
     which the one threshold inside it lies (2 when there is none): one gather and one
     comparison. ``x`` is reused for the result; ``ruimte`` as in :func:`rooster_waarden`.
     """
-    rij = _rijen(cel, x, verschuiving, ruimte)
+    rij = _celrijen(cel, x, verschuiving, ruimte)
     np.greater(x, rij[..., 1], out=x)
     x += rij[..., 0]
     return x
