@@ -52,15 +52,24 @@ def resultaat_uit(
     methode: str,
     partners: list[str],
     kans: float | None = None,
+    overnemen: bool = False,
 ) -> SimulatieResultaat:
-    """Estimates with their uncertainty from the raw output of a run."""
+    """Estimates with their uncertainty from the raw output of a run.
+
+    The spending, sorted, serves every order statistic and is what the result keeps.
+    ``overnemen=True``: the caller hands ``ruw`` over, so its spending is sorted in place
+    rather than copied (memory stays at one float per scenario).
+    """
     s, n = ruw.sommen, ruw.uitgaven.size
-    uitgaven = ruw.uitgaven
-    # one sorted copy serves every order statistic below, and is what the result keeps
-    gesorteerd = np.sort(uitgaven)
+    if overnemen:
+        gesorteerd = ruw.uitgaven
+        gesorteerd.flags.writeable = True  # draai's own array, handed over
+        gesorteerd.sort()
+    else:
+        gesorteerd = np.sort(ruw.uitgaven)
     gesorteerd.flags.writeable = False
     kw = np.quantile(gesorteerd, list(PERCENTIELEN.values()))
-    stats_uitgaven = {"gemiddelde": float(uitgaven.mean())}
+    stats_uitgaven = {"gemiddelde": float(gesorteerd.mean())}
     stats_uitgaven |= {k: float(v) for k, v in zip(PERCENTIELEN, kw, strict=True)}
     o_gem, o_se = schatters.gemiddelde_se(float(s["o"]), float(s["o2"]), n)
     t_gem_se = [
@@ -137,8 +146,9 @@ def simuleer_model(
     ruw = draai(model, n, seed=seed, methode=methode, werkers=werkers)
     partners = list(model.partners) or [f"p{i + 1}" for i in range(model.lumpsum.size)]
     return resultaat_uit(
-        model, ruw, case=naam, seed=seed, methode=methode, partners=partners, kans=kans
-    )
+        model, ruw, case=naam, seed=seed, methode=methode, partners=partners, kans=kans,
+        overnemen=True,
+    )  # fmt: skip
 
 
 def nieuwe_seed() -> int:
@@ -216,4 +226,5 @@ def simulate(
         methode=methode,
         partners=list(model.partners),
         kans=kans,
+        overnemen=True,
     )
