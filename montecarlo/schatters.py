@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import special, stats
+from scipy import special
 
 FloatArray = NDArray[np.float64]
 
@@ -39,6 +39,26 @@ def gemiddelde_se(som: float, kwadratensom: float, n: int) -> tuple[float, float
     return gemiddelde, math.sqrt(var / n)
 
 
+def binomiaal_kwantiel(p: float, n: int, q: float) -> int:
+    """Smallest ``k`` with ``P(Binomial(n, q) <= k) >= p`` (``scipy.stats.binom.ppf``).
+
+    From scipy.special's continuous inverse ``bdtrik``, settled on the integer with the
+    CDF ``bdtr``; a CDF within rounding (1e-12 relative) of ``p`` counts as reaching it, as
+    at an exact tie. ``scipy.stats`` itself is not imported: it takes a third of the CLI's
+    start-up.
+    """
+
+    def bereikt(k: int) -> bool:
+        return bool(special.bdtr(k, n, q) >= p * (1.0 - 1e-12))
+
+    k = min(max(math.ceil(float(special.bdtrik(p, n, q))), 0), n)
+    while k > 0 and bereikt(k - 1):
+        k -= 1
+    while k < n and not bereikt(k):
+        k += 1
+    return k
+
+
 def kwantiel_ci(
     data: FloatArray, q: float, niveau: float = 0.95, *, gesorteerd: bool = False
 ) -> tuple[float, float, float]:
@@ -57,8 +77,8 @@ def kwantiel_ci(
     """
     n = data.size
     staart = (1.0 - niveau) / 2.0
-    laag = min(max(int(stats.binom.ppf(staart, n, q)), 1), n)
-    hoog = min(max(int(stats.binom.ppf(1.0 - staart, n, q)) + 1, 1), n)
+    laag = min(max(binomiaal_kwantiel(staart, n, q), 1), n)
+    hoog = min(max(binomiaal_kwantiel(1.0 - staart, n, q) + 1, 1), n)
     positie = q * (n - 1)
     k0 = int(np.floor(positie))
     k1 = min(k0 + 1, n - 1)

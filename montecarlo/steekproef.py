@@ -20,7 +20,6 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 from scipy import special
-from scipy.stats import qmc
 
 Methode = Literal["mc", "sobol", "lhs"]
 METHODES: tuple[str, ...] = ("mc", "sobol", "lhs")
@@ -97,6 +96,8 @@ class Sobol(EenheidsSampler):
     """
 
     def __init__(self, d: int, *, rng: RngLike = None, start: int = 0) -> None:
+        from scipy.stats import qmc  # here, not at import: scipy.stats is slow to import
+
         super().__init__(d, rng=rng)
         self._engine = qmc.Sobol(self.d, scramble=True, rng=self.rng)
         if start:
@@ -118,6 +119,8 @@ class LatinHypercube(EenheidsSampler):
 
     def random(self, n: int) -> NDArray[np.float64]:
         """Draw ``(n, d)`` stratified uniforms."""
+        from scipy.stats import qmc
+
         return qmc.LatinHypercube(self.d, rng=self.rng).random(n)
 
 

@@ -39,13 +39,13 @@ from __future__ import annotations
 
 import math
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import special, stats
+from scipy import special
 
 from cases.verdeling import VerdelingNaam
 from montecarlo.werkruimte import Werkruimte, leeg
@@ -168,6 +168,8 @@ class Marginaal:
 
     def scipy(self) -> Any:
         """The same distribution as a frozen ``scipy.stats`` object (None for vast/empirisch)."""
+        from scipy import stats  # here, not at import: scipy.stats is slow to import
+
         kind, p = self.verdeling, self.params
         if kind == "normaal":
             return stats.norm(self.gemiddelde, self.sd)
@@ -328,13 +330,40 @@ def _celtabel(drempels: FloatArray, laag: float) -> FloatArray | None:
     return np.column_stack([eerste + laag, np.where(binnen < 1.0, binnen, 2.0)])
 
 
-def _discreet(kind: str, dist: Any, mu: float, sd: float, params: dict[str, float]) -> Marginaal:
-    laag, hoog = int(dist.ppf(_TAIL)), int(dist.isf(_TAIL))
+def _kleinste(voldoet: Callable[[int], bool], laag: int, hoog: int) -> int:
+    """The smallest integer in ``[laag, hoog]`` where the monotone ``voldoet`` holds."""
+    while laag < hoog:
+        midden = (laag + hoog) // 2
+        if voldoet(midden):
+            hoog = midden
+        else:
+            laag = midden + 1
+    return laag
+
+
+def _discreet(
+    kind: str,
+    cdf: Callable[[Any], Any],
+    sf: Callable[[Any], Any],
+    mu: float,
+    sd: float,
+    params: dict[str, float],
+) -> Marginaal:
+    """A discrete marginal on its support from the ``_TAIL`` to the ``1 - _TAIL`` quantile.
+
+    ``cdf`` and ``sf`` are the exact distribution and survival functions (scipy.special).
+    """
+    midden = math.ceil(mu + sd)  # F(midden) > _TAIL and sf(floor(mu)) > _TAIL for both families
+    laag = _kleinste(lambda k: cdf(k) >= _TAIL, 0, midden)
+    boven = midden + math.ceil(10 * sd)
+    while sf(boven) > _TAIL:  # a bracket for the upper tail (long for a skewed negbin)
+        boven = 2 * boven + 1
+    hoog = _kleinste(lambda k: sf(k) <= _TAIL, max(laag, math.floor(mu)), boven)
     k = np.arange(laag, hoog + 1, dtype=np.float64)
     # normal score of F(k); in the upper half from the survival function, which keeps its
     # precision where F(k) rounds towards 1 (no spurious ties between thresholds)
-    f, sf = np.clip(dist.cdf(k), 0.0, 1.0), np.clip(dist.sf(k), 0.0, 1.0)
-    drempels = np.where(f < 0.5, special.ndtri(f), -special.ndtri(sf)) * _Z_SCHAAL + _Z_NUL
+    f, s = np.clip(cdf(k), 0.0, 1.0), np.clip(sf(k), 0.0, 1.0)
+    drempels = np.where(f < 0.5, special.ndtri(f), -special.ndtri(s)) * _Z_SCHAAL + _Z_NUL
     drempels[-1] = np.inf
     params = {**params, "laag": float(laag)}
     cel = _celtabel(drempels, float(laag))
@@ -383,7 +412,14 @@ def marginaal(spec: Any) -> Marginaal:
     if kind == "poisson":
         if mu == 0.0:
             return Marginaal("vast", 0.0, 0.0)
-        return _discreet(kind, stats.poisson(mu), mu, math.sqrt(mu), {})
+        return _discreet(
+            kind,
+            lambda k: special.pdtr(k, mu),  # P(X <= k)
+            lambda k: special.pdtrc(k, mu),  # P(X > k)
+            mu,
+            math.sqrt(mu),
+            {},
+        )
     sd = _spreiding(spec, mu)
     if kind == "normaal":
         return Marginaal(kind, mu, sd)
@@ -400,4 +436,12 @@ def marginaal(spec: Any) -> Marginaal:
     if var <= mu:
         raise ValueError("negbin: de variantie (sd²) moet groter zijn dan het gemiddelde")
     r, p = mu * mu / (var - mu), mu / var
-    return _discreet(kind, stats.nbinom(r, p), mu, sd, {"r": r, "p": p})
+    # F(k) = I_p(r, k + 1), the regularised incomplete beta (as scipy.stats.nbinom)
+    return _discreet(
+        kind,
+        lambda k: special.betainc(r, np.add(k, 1.0), p),
+        lambda k: special.betaincc(r, np.add(k, 1.0), p),
+        mu,
+        sd,
+        {"r": r, "p": p},
+    )

@@ -3,6 +3,9 @@ table lookups against their exact counterparts."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 from scipy import special, stats
@@ -121,3 +124,22 @@ def test_gamma_quantile_is_exact_and_finite_in_the_upper_tail(vorm):
     assert np.allclose(uit, exact, rtol=1e-10)
     g = marginaal({"verdeling": "gamma", "gemiddelde": vorm, "sd": np.sqrt(vorm)})
     assert np.isfinite(g.uit_normaal(np.array([8.5, 9.0]))).all()
+
+
+@pytest.mark.parametrize("n", [1, 7, 1_000, 10**6])
+@pytest.mark.parametrize("q", [0.001, 0.05, 0.5, 0.95])
+def test_binomial_quantile_is_scipys(n, q):
+    for p in (1e-9, 0.025, 0.5, 0.975, 1 - 1e-9):
+        assert schatters.binomiaal_kwantiel(p, n, q) == int(stats.binom.ppf(p, n, q))
+
+
+def test_plain_monte_carlo_does_not_import_scipy_stats():
+    """scipy.stats takes about a third of the CLI's start-up; plain MC does without it."""
+    code = (
+        "import sys, montecarlo\n"
+        "from cases import load_case\n"
+        "montecarlo.simulate(load_case('maastricht-heuvelland-2022'), 1024, seed=1, kans=0.1)\n"
+        "print('scipy.stats' in sys.modules)"
+    )
+    uit = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert uit.stdout.strip() == "False"
