@@ -87,6 +87,10 @@ def bouw_model(case: Case, lumpsum_per_aanbieder: Mapping[str, float] | None = N
         If the case has no partner with a positive lumpsum, or names unknown partners.
     """
     lumpsums = None if lumpsum_per_aanbieder is None else tuple(lumpsum_per_aanbieder.items())
+    try:
+        hash((case, lumpsums))
+    except TypeError:  # not hashable (a Case always is): build it without keeping it
+        return _bouw.__wrapped__(case, lumpsums)
     return _bouw(case, lumpsums)
 
 
@@ -96,7 +100,7 @@ def _alleen_lezen(*arrays: np.ndarray | None) -> None:
             a.flags.writeable = False
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=4)
 def _bouw(case: Case, lumpsums: tuple[tuple[str, float], ...] | None) -> Model:
     lumpsum_per_aanbieder = None if lumpsums is None else dict(lumpsums)
     kader = framework.kader(case)
