@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from scipy import special, stats
 
+import montecarlo
 from montecarlo import marginaal, schatters
 from montecarlo.lijnen import Lijnen
 from montecarlo.motor import draai
@@ -103,7 +104,9 @@ def test_stacked_lines_give_each_lines_own_values():
         {"verdeling": "normaal", "gemiddelde": -2.0, "sd": 3.0},
         {"verdeling": "empirisch", "waarden": [3.0, 1.0, 2.0, 8.0]},
         {"verdeling": "poisson", "gemiddelde": 4e6},
+        {"verdeling": "uniform", "min": 2.0, "max": 3.0},
     ]
+    assert {s["verdeling"] for s in specs} == set(montecarlo.FAMILIES)
     marginalen = [marginaal(s) for s in specs]
     lijnen = Lijnen(marginalen)
     z = np.random.default_rng(8).standard_normal((len(specs), 5_000))
