@@ -84,10 +84,3 @@ def factor(correlatie: NDArray[np.float64]) -> NDArray[np.float64]:
         )
     f = vec * np.sqrt(np.clip(eig, 0.0, None))
     return f / np.linalg.norm(f, axis=1, keepdims=True)
-
-
-def correleer(z: NDArray[np.float64], l_factor: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Correlate independent standard normal scores ``z`` of shape ``(d, n)``: ``L @ z``."""
-    if l_factor.shape[0] <= 1 or np.array_equal(l_factor, np.eye(l_factor.shape[0])):
-        return z
-    return l_factor @ z

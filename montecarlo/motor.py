@@ -28,7 +28,7 @@ from threadpoolctl import threadpool_limits
 
 from montecarlo.copula import factor
 from montecarlo.lijnen import Lijnen, gevouwen_factor
-from montecarlo.risicodeling import Regel, centen, terugvordering_compact
+from montecarlo.risicodeling import Regel, centen, overschrijding, terugvordering_compact
 from montecarlo.steekproef import STROOM, controleer_aantal, sampler_voor_stroom
 from montecarlo.verdelingen import Marginaal
 from montecarlo.vraag import SamengesteldeVraag, totale_volumes
@@ -201,19 +201,13 @@ def _scenario_waarden(
 def _stroom_sommen(
     model: Model, per_pot: FloatArray, totaal: FloatArray, kosten: FloatArray, ruimte: Werkruimte
 ) -> FloatArray:
-    """The sums of one part, in the row order of :data:`_ALGEMEEN` and :data:`_PARTNER`.
+    """The sums of one stroom, in the row order of :data:`_ALGEMEEN` and :data:`_PARTNER`.
 
     The rule runs once, in whole cents (:func:`terugvordering_compact`); the terugvordering
     is non-zero only in the scenarios ``wie``, so its sums are taken there.
     """
-    m = totaal.size
+    over = overschrijding(totaal, model.plafond, out=ruimte("sommen.over", totaal.shape))
     s_c = centen(per_pot, out=ruimte("sommen.centen", per_pot.shape))
-    if per_pot.shape[0] == 1:
-        over = np.subtract(s_c[0], centen(model.plafond), out=ruimte("sommen.over", (m,)))
-    else:
-        over = np.subtract(centen(totaal, out=ruimte("sommen.over", (m,))), centen(model.plafond))
-    np.maximum(over, 0.0, out=over)
-    over /= 100.0
     wie, terug = terugvordering_compact(s_c, model.regel, ruimte)
     terug /= 100.0
     # resultaat = lumpsum - kosten - terug; terug is zero outside ``wie``, so the sums are

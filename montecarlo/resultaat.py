@@ -69,13 +69,9 @@ class SimulatieResultaat:
     kans: float | None = None
     plafond_bij_kans: tuple[float, float, float] | None = None
 
-    @property
-    def _gesorteerd(self) -> FloatArray:
-        return self.uitgaven_per_scenario
-
     def overschrijdingskans_bij(self, plafonds: FloatArray | float) -> FloatArray:
         """Exceedance function: P(spending > plafond) for each plafond (euro -> fraction)."""
-        return schatters.overschrijdingskansen(self._gesorteerd, np.asarray(plafonds))
+        return schatters.overschrijdingskansen(self.uitgaven_per_scenario, np.asarray(plafonds))
 
     def overschrijdingscurve(self, punten: int = 101) -> pd.DataFrame:
         """The exceedance curve from the 0.1 % to the 99.9 % spending quantile.
@@ -85,7 +81,7 @@ class SimulatieResultaat:
         DataFrame
             Columns plafond (euro), kans, ci_laag, ci_hoog (fractions, Wilson 95 %).
         """
-        lo, hi = np.quantile(self._gesorteerd, [0.001, 0.999])
+        lo, hi = np.quantile(self.uitgaven_per_scenario, [0.001, 0.999])
         plafonds = np.linspace(lo, hi, punten)
         kansen = self.overschrijdingskans_bij(plafonds)
         n = self.scenarios
@@ -114,7 +110,7 @@ class SimulatieResultaat:
         """
         if not 0.0 < kans < 1.0:
             raise ValueError(f"kans moet tussen 0 en 1 liggen, niet {kans!r}")
-        return schatters.kwantiel_ci(self._gesorteerd, 1.0 - kans, gesorteerd=True)
+        return schatters.kwantiel_ci(self.uitgaven_per_scenario, 1.0 - kans, gesorteerd=True)
 
     def _repr_html_(self) -> str:
         """A small HTML table for Jupyter: overschrijding and terugvordering (escaped)."""

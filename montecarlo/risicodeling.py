@@ -215,6 +215,12 @@ def terugvordering(uitgaven: FloatArray, regel: Regel) -> FloatArray:
     return totaal
 
 
-def overschrijding(uitgaven: FloatArray, plafond: float) -> FloatArray:
-    """``max(0, uitgaven - plafond)`` in euro (whole cents)."""
-    return np.maximum(centen(uitgaven) - centen(plafond), 0.0) / 100.0
+def overschrijding(
+    uitgaven: FloatArray, plafond: float, out: FloatArray | None = None
+) -> FloatArray:
+    """``max(0, uitgaven - plafond)`` in euro (whole cents); ``out`` to write into."""
+    over = centen(uitgaven, out=out)
+    over -= centen(plafond)
+    np.maximum(over, 0.0, out=over)
+    over /= 100.0
+    return over
