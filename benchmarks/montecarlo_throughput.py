@@ -16,14 +16,11 @@ import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 import numpy as np
-from scipy import stats
-from threadpoolctl import threadpool_limits
-
-import montecarlo
-from cases import load_case
-from montecarlo import Regel, correlatiematrix, marginaal
-from montecarlo.model import bouw_model
-from montecarlo.motor import (
+import plafond.montecarlo as montecarlo
+from plafond.cases import load_case
+from plafond.montecarlo import Regel, correlatiematrix, marginaal
+from plafond.montecarlo.model import bouw_model
+from plafond.montecarlo.motor import (
     BLOK,
     STANDAARD_PARALLEL,
     Model,
@@ -31,11 +28,13 @@ from montecarlo.motor import (
     _scenario_waarden,
     _stroom_sommen,
 )
-from montecarlo.risicodeling import terugvordering
-from montecarlo.simulatie import resultaat_uit, simuleer_model
-from montecarlo.steekproef import STROOM
-from montecarlo.vraag import totaal_volume, totale_volumes
-from montecarlo.werkruimte import Werkruimte
+from plafond.montecarlo.risicodeling import terugvordering
+from plafond.montecarlo.simulatie import resultaat_uit, simuleer_model
+from plafond.montecarlo.steekproef import STROOM
+from plafond.montecarlo.vraag import totaal_volume, totale_volumes
+from plafond.montecarlo.werkruimte import Werkruimte
+from scipy import stats
+from threadpoolctl import threadpool_limits
 
 CASE = "maastricht-heuvelland-2022"
 MILJOEN = 1_000_000
@@ -148,8 +147,8 @@ def piekgeheugen(n: int) -> dict[str, float]:
     """
     code = f"""
 import json, re, resource, tracemalloc
-import montecarlo
-from cases import load_case
+import plafond.montecarlo as montecarlo
+from plafond.cases import load_case
 def piek():
     try:
         status = open("/proc/self/status").read()

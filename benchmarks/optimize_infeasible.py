@@ -25,12 +25,11 @@ import dataclasses
 import time
 
 import numpy as np
-
-from optimize import NoFeasibleAllocation, SolveFailed, SolverOpties, allocate_problem
-from optimize.highs import compileer, los_op
-from optimize.model import Doel, build_model
-from optimize.onhaalbaar import _elastisch, _iis, voorcontroles
-from optimize.voorbeeld import willekeurig_probleem
+from plafond.optimize import NoFeasibleAllocation, SolveFailed, SolverOpties, allocate_problem
+from plafond.optimize.highs import compileer, los_op
+from plafond.optimize.model import Doel, build_model
+from plafond.optimize.onhaalbaar import _elastisch, _iis, voorcontroles
+from plafond.optimize.voorbeeld import willekeurig_probleem
 
 SIZES = {"small": (6, 5, 2), "medium": (100, 30, 3), "large": (1000, 50, 3)}
 

@@ -20,10 +20,9 @@ from collections.abc import Callable
 import highspy
 import numpy as np
 import scipy.sparse as sp
-
-from optimize import SolverOpties, allocate_problem
-from optimize.probleem import AllocationProblem
-from optimize.voorbeeld import willekeurig_probleem
+from plafond.optimize import SolverOpties, allocate_problem
+from plafond.optimize.probleem import AllocationProblem
+from plafond.optimize.voorbeeld import willekeurig_probleem
 
 SIZES = {"small": (6, 5, 2), "medium": (100, 30, 3), "large": (1000, 50, 3)}
 

@@ -1,11 +1,11 @@
 """What the problem is: the Case, its validation, reading and writing, and the framework."""
 
-from cases import framework
-from cases.bundled import bundled_case_names, bundled_path
-from cases.errors import CaseError
-from cases.load import case_from_dict, load_case
-from cases.schema import Case
-from cases.verdeling import Verdeling
+from plafond.cases import framework
+from plafond.cases.bundled import bundled_case_names, bundled_path
+from plafond.cases.errors import CaseError
+from plafond.cases.load import case_from_dict, load_case
+from plafond.cases.schema import Case
+from plafond.cases.verdeling import Verdeling
 
 __all__ = [
     "Case",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 
 def _data_dir() -> Path:
-    return Path(str(resources.files("cases") / "data"))
+    return Path(str(resources.files("plafond.cases") / "data"))
 
 
 def bundled_case_names() -> list[str]:

@@ -10,9 +10,8 @@ from collections import Counter
 from collections.abc import Iterable
 
 import numpy as np
-
-from cases.errors import CaseError
-from cases.schema import Case
+from plafond.cases.errors import CaseError
+from plafond.cases.schema import Case
 
 _ONBEKEND = {
     "gebied": "onbekend gebied",
@@ -198,7 +197,7 @@ def check_case(case: Case, bron: str) -> None:
 
 def check_plafond(case: Case, bron: str) -> None:
     """A given plafond A covers at least the partners' lumpsum B (else C would be negative)."""
-    from cases.framework import kader  # framework builds on a checked case
+    from plafond.cases.framework import kader  # framework builds on a checked case
 
     if case.kader.plafond is None:
         return

@@ -33,11 +33,9 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
-from pydantic import BaseModel
-
-from cases.errors import CaseError
-from cases.files import _FORMULA_START, atomic_write, safe_cell
-from cases.schema import (
+from plafond.cases.errors import CaseError
+from plafond.cases.files import _FORMULA_START, atomic_write, safe_cell
+from plafond.cases.schema import (
     Aanbieder,
     Case,
     Correlatie,
@@ -54,7 +52,8 @@ from cases.schema import (
     Vraag,
     Werkgebied,
 )
-from cases.verdeling import Verdeling
+from plafond.cases.verdeling import Verdeling
+from pydantic import BaseModel
 
 _PARAMS = list(Verdeling.model_fields)
 #: The price shock's keys on sheet kader (``prijsschok.<param>``); a shock takes sd, not cv.
@@ -325,7 +324,7 @@ def read_workbook(path: str | os.PathLike[str]) -> dict[str, Any]:
         Not an .xlsx workbook, a missing sheet or column, an unknown column or key, or any
         error in the case itself (``file: sheet[Excel-rij n].column: ...``).
     """
-    from cases.load import case_from_dict
+    from plafond.cases.load import case_from_dict
 
     bron = str(path)
     try:

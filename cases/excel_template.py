@@ -11,8 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl.styles import Alignment
-
-from cases.excel import (
+from plafond.cases.excel import (
     _MATRIX,
     _NESTED,
     _SLEUTEL,
@@ -24,9 +23,9 @@ from cases.excel import (
     _leaf,
     _sheet,
 )
-from cases.files import atomic_write
-from cases.schema import Case, Correlatie, Risicodeling
-from cases.verdeling import Verdeling
+from plafond.cases.files import atomic_write
+from plafond.cases.schema import Case, Correlatie, Risicodeling
+from plafond.cases.verdeling import Verdeling
 
 
 def write_template(path: str | os.PathLike[str]) -> Path:
@@ -46,7 +45,7 @@ def write_template(path: str | os.PathLike[str]) -> Path:
 
 def voorbeeld() -> Case:
     """The reference case shortened to one product, one gebied, a partner and overig."""
-    from cases.load import case_from_dict, load_case
+    from plafond.cases.load import case_from_dict, load_case
 
     ref = load_case(REFERENTIE)
     product, gebied = ref.producten[0].id, ref.gebieden[0].id

@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-
-from cases.schema import Case, Tarief
+from plafond.cases.schema import Case, Tarief
 
 #: The build-up of a reëel tarief, in order: (column, label shown to the user).
 OPBOUW_STAPPEN = (

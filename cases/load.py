@@ -12,12 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from plafond.cases.bundled import bundled_path
+from plafond.cases.checks import check_case
+from plafond.cases.errors import CaseError, from_validation_error
+from plafond.cases.schema import ID_TABLES, REQUIRED, Case
 from pydantic import ValidationError
-
-from cases.bundled import bundled_path
-from cases.checks import check_case
-from cases.errors import CaseError, from_validation_error
-from cases.schema import ID_TABLES, REQUIRED, Case
 
 MAX_BYTES = 20_000_000
 SUFFIXES = (".yaml", ".yml", ".xlsx")
@@ -150,7 +149,7 @@ def load_case(source: str | os.PathLike[str]) -> Case:
     if path.stat().st_size > MAX_BYTES:
         raise CaseError(str(path), "", f"bestand groter dan {MAX_BYTES // 1_000_000} MB")
     if path.suffix.lower() == ".xlsx":
-        from cases.excel import read_workbook
+        from plafond.cases.excel import read_workbook
 
         data = read_workbook(path)
     else:

@@ -10,9 +10,8 @@ from __future__ import annotations
 import math
 from typing import Annotated, Literal
 
+from plafond.cases.verdeling import Schok, Verdeling
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
-
-from cases.verdeling import Schok, Verdeling
 
 
 def _eindig(value: float) -> float:

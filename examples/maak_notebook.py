@@ -21,10 +21,10 @@ CELLEN = [
     new_code_cell(
         "%matplotlib inline\n"
         "import pandas as pd\n\n"
-        "import montecarlo\n"
-        "import optimize\n"
+        "import plafond.montecarlo as montecarlo\n"
+        "import plafond.optimize as optimize\n"
         "import plafond\n"
-        "from montecarlo.gevoeligheid import tornado\n"
+        "from plafond.montecarlo.gevoeligheid import tornado\n"
         "from plafond import plots\n\n"
         "SEED = 2022\n"
         "N = 2**16"

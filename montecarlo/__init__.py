@@ -2,12 +2,12 @@
 risk measures with their standard errors. Never imports ``optimize``.
 """
 
-from montecarlo.copula import correlatiematrix, factor
-from montecarlo.resultaat import SimulatieResultaat
-from montecarlo.risicodeling import Regel, terugvordering
-from montecarlo.simulatie import STANDAARD_N, simulate
-from montecarlo.steekproef import METHODES, LatinHypercube, MonteCarlo, Sobol
-from montecarlo.verdelingen import FAMILIES, Marginaal, marginaal
+from plafond.montecarlo.copula import correlatiematrix, factor
+from plafond.montecarlo.resultaat import SimulatieResultaat
+from plafond.montecarlo.risicodeling import Regel, terugvordering
+from plafond.montecarlo.simulatie import STANDAARD_N, simulate
+from plafond.montecarlo.steekproef import METHODES, LatinHypercube, MonteCarlo, Sobol
+from plafond.montecarlo.verdelingen import FAMILIES, Marginaal, marginaal
 
 __all__ = [
     "FAMILIES",

@@ -28,11 +28,10 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 import pandas as pd
-
-from cases import Case
-from cases.schema import Correlatie, OverigeUitgave
-from montecarlo.simulatie import simulate
-from montecarlo.verdelingen import marginaal
+from plafond.cases import Case
+from plafond.cases.schema import Correlatie, OverigeUitgave
+from plafond.montecarlo.simulatie import simulate
+from plafond.montecarlo.verdelingen import marginaal
 
 #: Default number of scenarios per run (a power of two; two runs per input plus one).
 STANDAARD_N = 2**14

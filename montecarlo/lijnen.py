@@ -26,9 +26,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
-
-from montecarlo.verdelingen import Marginaal, cel_waarden, rooster_waarden
-from montecarlo.werkruimte import Werkruimte
+from plafond.montecarlo.verdelingen import Marginaal, cel_waarden, rooster_waarden
+from plafond.montecarlo.werkruimte import Werkruimte
 
 FloatArray = NDArray[np.float64]
 

@@ -38,13 +38,12 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-
-from cases import Case, framework
-from montecarlo.copula import correlatiematrix
-from montecarlo.motor import Model
-from montecarlo.risicodeling import Regel
-from montecarlo.verdelingen import marginaal
-from montecarlo.vraag import SamengesteldeVraag
+from plafond.cases import Case, framework
+from plafond.montecarlo.copula import correlatiematrix
+from plafond.montecarlo.motor import Model
+from plafond.montecarlo.risicodeling import Regel
+from plafond.montecarlo.verdelingen import marginaal
+from plafond.montecarlo.vraag import SamengesteldeVraag
 
 
 def _lumpsum_per_gemeente(case: Case, lumpsum: pd.Series) -> pd.DataFrame:

@@ -24,15 +24,14 @@ from typing import cast
 
 import numpy as np
 from numpy.typing import NDArray
+from plafond.montecarlo.copula import factor
+from plafond.montecarlo.lijnen import Lijnen, gevouwen_factor
+from plafond.montecarlo.risicodeling import Regel, centen, overschrijding, terugvordering_compact
+from plafond.montecarlo.steekproef import STROOM, controleer_aantal, sampler_voor_stroom
+from plafond.montecarlo.verdelingen import Marginaal
+from plafond.montecarlo.vraag import SamengesteldeVraag, totale_volumes
+from plafond.montecarlo.werkruimte import Werkruimte
 from threadpoolctl import threadpool_limits
-
-from montecarlo.copula import factor
-from montecarlo.lijnen import Lijnen, gevouwen_factor
-from montecarlo.risicodeling import Regel, centen, overschrijding, terugvordering_compact
-from montecarlo.steekproef import STROOM, controleer_aantal, sampler_voor_stroom
-from montecarlo.verdelingen import Marginaal
-from montecarlo.vraag import SamengesteldeVraag, totale_volumes
-from montecarlo.werkruimte import Werkruimte
 
 FloatArray = NDArray[np.float64]
 

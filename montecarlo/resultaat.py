@@ -8,8 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
-
-from montecarlo import schatters
+from plafond.montecarlo import schatters
 
 FloatArray = NDArray[np.float64]
 

@@ -24,8 +24,7 @@ from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
-
-from montecarlo.werkruimte import Werkruimte, leeg
+from plafond.montecarlo.werkruimte import Werkruimte, leeg
 
 FloatArray = NDArray[np.float64]
 

@@ -7,14 +7,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-
-from montecarlo import schatters
-from montecarlo.motor import STANDAARD_PARALLEL, Model, Ruw, draai
-from montecarlo.resultaat import PERCENTIELEN, SimulatieResultaat
-from montecarlo.risicodeling import overschrijding, terugvordering
+from plafond.montecarlo import schatters
+from plafond.montecarlo.motor import STANDAARD_PARALLEL, Model, Ruw, draai
+from plafond.montecarlo.resultaat import PERCENTIELEN, SimulatieResultaat
+from plafond.montecarlo.risicodeling import overschrijding, terugvordering
 
 if TYPE_CHECKING:
-    from cases import Case
+    from plafond.cases import Case
 
 #: Default number of scenarios (a power of two, so Sobol is balanced too).
 STANDAARD_N = 2**17
@@ -200,7 +199,7 @@ def simulate(
         For an unknown methode, n < 1, a kans outside (0, 1), or lumpsums that do not fit
         the case (messages in Dutch).
     """
-    from montecarlo.model import bouw_model
+    from plafond.montecarlo.model import bouw_model
 
     if kans is not None and not 0.0 < kans < 1.0:
         raise ValueError(f"kans moet tussen 0 en 1 liggen, niet {kans!r}")

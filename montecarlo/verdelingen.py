@@ -45,10 +45,9 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+from plafond.cases.verdeling import VerdelingNaam
+from plafond.montecarlo.werkruimte import Werkruimte, leeg
 from scipy import special
-
-from cases.verdeling import VerdelingNaam
-from montecarlo.werkruimte import Werkruimte, leeg
 
 FAMILIES: tuple[str, ...] = typing.get_args(VerdelingNaam)
 """The ten families, as the case schema names them."""

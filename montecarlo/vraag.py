@@ -28,10 +28,9 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
+from plafond.montecarlo.verdelingen import Marginaal, gamma_kwantiel
+from plafond.montecarlo.werkruimte import Werkruimte, leeg
 from scipy import special
-
-from montecarlo.verdelingen import Marginaal, gamma_kwantiel
-from montecarlo.werkruimte import Werkruimte, leeg
 
 #: Gamma shape from which the table replaces ``gammaincinv``.
 TABEL_VANAF = 50.0

@@ -11,7 +11,7 @@ NoFeasibleAllocation, Conflict, SolveFailed
 
 from __future__ import annotations
 
-from cases import Case
+from plafond.cases import Case
 
 from .highs import SolverOpties, Status
 from .model import Doel, build_model

@@ -19,8 +19,7 @@ Choices made here (documented in the README's Optimize section):
 from __future__ import annotations
 
 import numpy as np
-
-from cases import Case, framework
+from plafond.cases import Case, framework
 
 from .probleem import AllocationProblem, MinimumBedrag
 

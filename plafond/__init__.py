@@ -14,7 +14,7 @@ The one public face for notebooks::
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from cases import Case, CaseError, bundled_case_names, case_from_dict, framework, load_case
+from plafond.cases import Case, CaseError, bundled_case_names, case_from_dict, framework, load_case
 
 try:
     __version__ = version("plafond")
@@ -22,9 +22,9 @@ except PackageNotFoundError:  # running from a source tree without installation
     __version__ = "0.0.0"
 
 _LAZY = {
-    "allocate": ("optimize", "allocate"),
-    "NoFeasibleAllocation": ("optimize", "NoFeasibleAllocation"),
-    "simulate": ("montecarlo", "simulate"),
+    "allocate": ("plafond.optimize", "allocate"),
+    "NoFeasibleAllocation": ("plafond.optimize", "NoFeasibleAllocation"),
+    "simulate": ("plafond.montecarlo", "simulate"),
 }
 
 

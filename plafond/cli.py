@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from cases import CaseError
+from plafond.cases import CaseError
 
 #: Subcommands, in the order `plafond --help` lists them (modules in plafond/commands/).
 COMMANDS = ["cases", "validate", "template", "optimize", "simulate", "report"]
@@ -72,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write("afgebroken\n")
         return 130
     except Exception as exc:
-        optimize = sys.modules.get("optimize")  # only a run that imported it can fail so
+        optimize = sys.modules.get("plafond.optimize")  # only a run that imported it can fail so
         if optimize is not None and isinstance(exc, optimize.NoFeasibleAllocation):
             sys.stderr.write(f"geen oplossing: {exc}\n")
             return EXIT_INFEASIBLE

@@ -18,8 +18,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
-from montecarlo import SimulatieResultaat
 from plafond.fmt import euro, getal, procent
+from plafond.montecarlo import SimulatieResultaat
 
 KLEUR = "#1f5f8b"
 ACCENT = "#c0392b"

@@ -26,7 +26,7 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from cases.files import safe_cell
+from plafond.cases.files import safe_cell
 
 #: Number formats by kind. ``[$€-413]`` is the euro sign of the nl-NL locale.
 FORMATEN: dict[str, str] = {

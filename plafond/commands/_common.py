@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from cases import Case, CaseError, load_case
+from plafond.cases import Case, CaseError, load_case
 from plafond.fmt import procent
 
 #: As montecarlo.STANDAARD_N and montecarlo.METHODES (a test checks they agree); kept here

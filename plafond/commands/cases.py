@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from cases import bundled_case_names, framework, load_case
+from plafond.cases import bundled_case_names, framework, load_case
 from plafond.commands._common import print_json
 from plafond.fmt import euro, tabel
 

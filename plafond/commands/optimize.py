@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from cases.files import atomic_write, safe_cell
+from plafond.cases.files import atomic_write, safe_cell
 from plafond.commands._common import (
     add_case_argument,
     check_output_suffix,
@@ -20,7 +20,7 @@ from plafond.fmt import euro, getal, tabel
 from plafond.xlsx import Tabel, schrijf_werkboek
 
 if TYPE_CHECKING:
-    import optimize
+    import plafond.optimize as optimize
 
 UITVOER = (".xlsx", ".csv", ".json")
 #: As the values of optimize.Doel (a test checks); here so the parser needs no Pyomo.
@@ -44,7 +44,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Load, allocate, print or write. NoFeasibleAllocation propagates to exit 3."""
-    import optimize
+    import plafond.optimize as optimize
 
     uit = check_output_suffix(args.output, UITVOER) if args.output else None
     case = load_case_from_args(args)

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from cases import CaseError, bundled_path
+from plafond.cases import CaseError, bundled_path
 from plafond.commands._common import (
     Balk,
     add_case_argument,
@@ -54,7 +54,7 @@ def invoerbestand(naam: str) -> Path:
 
 def run(args: argparse.Namespace) -> int:
     """Compute the report and write it; a failure leaves no file."""
-    from cases import load_case
+    from plafond.cases import load_case
     from plafond.report import maak_rapport, schrijf_excel, schrijf_html, sha256_bestand
 
     uit = check_output_suffix(args.output, UITVOER)

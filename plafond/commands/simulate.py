@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from cases.files import atomic_write, safe_cell
+from plafond.cases.files import atomic_write, safe_cell
 from plafond.commands._common import (
     Balk,
     add_case_argument,
@@ -24,7 +24,7 @@ from plafond.fmt import euro, getal, procent, tabel
 from plafond.xlsx import Tabel, schrijf_werkboek
 
 if TYPE_CHECKING:
-    from montecarlo import SimulatieResultaat
+    from plafond.montecarlo import SimulatieResultaat
 
 #: Runs from this many scenarios show a progress bar on stderr.
 VOORTGANG_VANAF = 2**18
@@ -46,7 +46,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Simulate the case and print (or write) the result."""
-    import montecarlo
+    import plafond.montecarlo as montecarlo
 
     case = load_case_from_args(args)
     uit = check_output_suffix(args.output, (".json", ".csv", ".xlsx")) if args.output else None

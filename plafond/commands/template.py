@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from cases import CaseError, load_case
-from cases.excel import write_workbook
-from cases.excel_template import write_template
+from plafond.cases import CaseError, load_case
+from plafond.cases.excel import write_workbook
+from plafond.cases.excel_template import write_template
 from plafond.commands._common import check_output_suffix, print_json
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from cases import Case, framework
+from plafond.cases import Case, framework
 from plafond.commands._common import add_case_argument, load_case_from_args, print_json
 from plafond.fmt import euro, procent, tabel
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cases.files import atomic_write
+from plafond.cases.files import atomic_write
 from plafond.report.maak import Rapport
 from plafond.report.tabellen import bladen
 from plafond.xlsx import schrijf_werkboek

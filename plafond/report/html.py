@@ -17,8 +17,8 @@ import jinja2
 from matplotlib.figure import Figure
 
 import plafond
-from cases.files import atomic_write
 from plafond import plots
+from plafond.cases.files import atomic_write
 from plafond.fmt import euro, getal, procent
 from plafond.report.maak import Rapport
 from plafond.report.partner import vervang_tekst, vervangingen

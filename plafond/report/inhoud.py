@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cases.framework import tarief_opbouw
-from montecarlo.schatters import wilson
+from plafond.cases.framework import tarief_opbouw
+from plafond.montecarlo.schatters import wilson
 from plafond.report.maak import Rapport
 from plafond.xlsx import Tabel
 

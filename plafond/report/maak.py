@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pandas as pd
 
-import montecarlo
-import optimize
-from cases import Case, CaseError, framework
-from cases.framework import Framework
-from montecarlo import SimulatieResultaat
-from montecarlo.gevoeligheid import tornado
+import plafond.montecarlo as montecarlo
+import plafond.optimize as optimize
+from plafond.cases import Case, CaseError, framework
+from plafond.cases.framework import Framework
+from plafond.montecarlo import SimulatieResultaat
+from plafond.montecarlo.gevoeligheid import tornado
 
 #: Where the lumpsum per partner comes from.
 ALLOCATIES = ("case", "optimaal")

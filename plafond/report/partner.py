@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from cases import Case
+from plafond.cases import Case
 from plafond.xlsx import Tabel
 
 

@@ -9,17 +9,17 @@ from typing import Any
 
 import openpyxl
 import pytest
-
-from cases import bundled_case_names, case_from_dict, load_case
-from cases.excel import (
+from plafond.cases import bundled_case_names, case_from_dict, load_case
+from plafond.cases.excel import (
     KEY_SHEETS,
     SHEETS,
     TABLES,
     read_workbook,
     write_workbook,
 )
-from cases.excel_template import write_template
-from cases.schema import Kader
+from plafond.cases.excel_template import write_template
+from plafond.cases.schema import Kader
+
 from plafond.cli import main
 
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from cases import case_from_dict, framework
-from cases.schema import Tarief
+from plafond.cases import case_from_dict, framework
+from plafond.cases.schema import Tarief
 
 
 def test_worked_example_of_domain_md_to_the_cent(worked_example):

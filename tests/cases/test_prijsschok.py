@@ -6,10 +6,10 @@ import copy
 from typing import Any
 
 import pytest
+from plafond.cases import case_from_dict, load_case
+from plafond.cases.errors import CaseError
+from plafond.cases.verdeling import Schok, Verdeling
 
-from cases import case_from_dict, load_case
-from cases.errors import CaseError
-from cases.verdeling import Schok, Verdeling
 from plafond.cli import main
 
 

@@ -6,11 +6,10 @@ import math
 
 import numpy as np
 import pytest
+from plafond.montecarlo import Regel, correlatiematrix, marginaal
+from plafond.montecarlo.motor import Model, draai
+from plafond.montecarlo.simulatie import simuleer_model
 from scipy import stats
-
-from montecarlo import Regel, correlatiematrix, marginaal
-from montecarlo.motor import Model, draai
-from montecarlo.simulatie import simuleer_model
 
 N = 2**17
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from cases import load_case
-from montecarlo import Regel, terugvordering
-from montecarlo.model import bouw_model
-from montecarlo.motor import _plan, _scenario_waarden, _stroom_sommen
-from montecarlo.werkruimte import Werkruimte
+from plafond.cases import load_case
+from plafond.montecarlo import Regel, terugvordering
+from plafond.montecarlo.model import bouw_model
+from plafond.montecarlo.motor import _plan, _scenario_waarden, _stroom_sommen
+from plafond.montecarlo.werkruimte import Werkruimte
 
 
 def test_werkruimte_hands_out_the_same_memory_again():

@@ -6,13 +6,12 @@ import math
 
 import numpy as np
 import pandas as pd
+import plafond.montecarlo as montecarlo
 import pytest
-
-import montecarlo
-from cases import Case, load_case
-from cases.verdeling import Schok
-from montecarlo.model import bouw_model
-from montecarlo.motor import draai
+from plafond.cases import Case, load_case
+from plafond.cases.verdeling import Schok
+from plafond.montecarlo.model import bouw_model
+from plafond.montecarlo.motor import draai
 
 N = 2**15
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from montecarlo.risicodeling import Regel, terugvordering, verdeel_centen
+from plafond.montecarlo.risicodeling import Regel, terugvordering, verdeel_centen
 
 A = 3_558_871.00
 B = 2_982_392.50

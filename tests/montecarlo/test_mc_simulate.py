@@ -8,10 +8,9 @@ import sys
 
 import numpy as np
 import pandas as pd
+import plafond.montecarlo as montecarlo
 import pytest
-
-import montecarlo
-from cases import case_from_dict, load_case
+from plafond.cases import case_from_dict, load_case
 
 JSON_KEYS = {
     "case", "scenarios", "seed", "methode", "plafond", "lumpsum", "uitgaven",

@@ -7,15 +7,13 @@ import subprocess
 import sys
 
 import numpy as np
+import plafond.montecarlo as montecarlo
 import pytest
-from scipy import special, stats
-
-import montecarlo
-from montecarlo import marginaal, schatters
-from montecarlo.lijnen import Lijnen
-from montecarlo.motor import draai
-from montecarlo.risicodeling import overschrijding
-from montecarlo.verdelingen import (
+from plafond.montecarlo import marginaal, schatters
+from plafond.montecarlo.lijnen import Lijnen
+from plafond.montecarlo.motor import draai
+from plafond.montecarlo.risicodeling import overschrijding
+from plafond.montecarlo.verdelingen import (
     _Z_GRID,
     _Z_NUL,
     _Z_SCHAAL,
@@ -23,6 +21,8 @@ from montecarlo.verdelingen import (
     gamma_kwantiel,
     rooster_waarden,
 )
+from scipy import special, stats
+
 from tests.montecarlo.test_mc_closed_forms import _model
 
 
@@ -139,8 +139,8 @@ def test_binomial_quantile_is_scipys(n, q):
 def test_plain_monte_carlo_does_not_import_scipy_stats():
     """scipy.stats takes about a third of the CLI's start-up; plain MC does without it."""
     code = (
-        "import sys, montecarlo\n"
-        "from cases import load_case\n"
+        "import sys\nimport plafond.montecarlo as montecarlo\n"
+        "from plafond.cases import load_case\n"
         "montecarlo.simulate(load_case('maastricht-heuvelland-2022'), 1024, seed=1, kans=0.1)\n"
         "print('scipy.stats' in sys.modules)"
     )

@@ -7,10 +7,16 @@ import warnings
 
 import numpy as np
 import pytest
+from plafond.montecarlo import (
+    LatinHypercube,
+    MonteCarlo,
+    Sobol,
+    correlatiematrix,
+    factor,
+    marginaal,
+)
+from plafond.montecarlo.vraag import gamma_uit_normaal, totaal_volume
 from scipy import special, stats
-
-from montecarlo import LatinHypercube, MonteCarlo, Sobol, correlatiematrix, factor, marginaal
-from montecarlo.vraag import gamma_uit_normaal, totaal_volume
 
 SPECS = [
     {"verdeling": "vast", "gemiddelde": 12.5},
@@ -165,7 +171,7 @@ def test_compound_with_non_gamma_volume_matches_first_two_moments():
 
 
 def test_sobol_warns_off_powers_of_two():
-    from montecarlo.steekproef import controleer_aantal
+    from plafond.montecarlo.steekproef import controleer_aantal
 
     with pytest.warns(UserWarning, match="macht van twee"):
         controleer_aantal("sobol", 1000)

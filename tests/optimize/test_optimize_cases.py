@@ -11,9 +11,8 @@ from typing import Any
 import numpy as np
 import pytest
 import yaml
-
-from cases import bundled_case_names, case_from_dict, load_case
-from optimize import NoFeasibleAllocation, allocate, problem_from_case
+from plafond.cases import bundled_case_names, case_from_dict, load_case
+from plafond.optimize import NoFeasibleAllocation, allocate, problem_from_case
 
 TOL = 1e-6
 #: a bedrag above this (euro) makes an aanbieder active in the gebied

@@ -18,8 +18,7 @@ import dataclasses
 
 import numpy as np
 import pytest
-
-from optimize import AllocationProblem, NoFeasibleAllocation, allocate_problem
+from plafond.optimize import AllocationProblem, NoFeasibleAllocation, allocate_problem
 
 
 def probleem(plafond: float) -> AllocationProblem:

@@ -11,10 +11,9 @@ import dataclasses
 
 import numpy as np
 import pytest
+from plafond.optimize import NoFeasibleAllocation, SolverOpties, allocate_problem
+from plafond.optimize.voorbeeld import willekeurig_probleem
 from scipy.optimize import linprog
-
-from optimize import NoFeasibleAllocation, SolverOpties, allocate_problem
-from optimize.voorbeeld import willekeurig_probleem
 
 
 def referentie(pr) -> float | None:

@@ -13,9 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
-from cases import case_from_dict
-from optimize import NoFeasibleAllocation, allocate, problem_from_case
+from plafond.cases import case_from_dict
+from plafond.optimize import NoFeasibleAllocation, allocate, problem_from_case
 
 from .test_optimize_cases import check_alle_restricties
 

@@ -20,12 +20,11 @@ import dataclasses
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from plafond.optimize import NoFeasibleAllocation, SolverOpties, allocate_problem
+from plafond.optimize.model import Doel
+from plafond.optimize.onhaalbaar import voorcontroles
+from plafond.optimize.voorbeeld import willekeurig_probleem
 from scipy.optimize import linprog
-
-from optimize import NoFeasibleAllocation, SolverOpties, allocate_problem
-from optimize.model import Doel
-from optimize.onhaalbaar import voorcontroles
-from optimize.voorbeeld import willekeurig_probleem
 
 
 def dekking_en_capaciteit(pr) -> tuple[sp.csr_array, np.ndarray]:

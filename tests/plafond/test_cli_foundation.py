@@ -7,8 +7,8 @@ import subprocess
 import sys
 
 import pytest
+from plafond.cases import bundled_case_names, framework, load_case
 
-from cases import bundled_case_names, framework, load_case
 from plafond.cli import main
 from plafond.fmt import euro, procent
 
@@ -78,7 +78,8 @@ def test_output_into_a_missing_folder_is_one_line_exit_2(tmp_path, capsys):
 
 
 def test_import_plafond_is_the_public_face():
-    import optimize
+    import plafond.optimize as optimize
+
     import plafond
 
     case = plafond.load_case("maastricht-heuvelland-2022")
@@ -91,8 +92,9 @@ def test_import_plafond_is_the_public_face():
 
 def test_parser_constants_agree_with_the_packages():
     # The command line keeps copies so that `plafond --help` imports neither scipy nor Pyomo.
-    import montecarlo
-    import optimize
+    import plafond.montecarlo as montecarlo
+    import plafond.optimize as optimize
+
     from plafond.commands import _common
     from plafond.commands import optimize as optimize_command
 
@@ -114,7 +116,7 @@ def test_validate_does_not_import_the_solver_or_scipy():
 def test_written_files_get_the_usual_permissions(tmp_path):
     import os
 
-    from cases.files import atomic_write
+    from plafond.cases.files import atomic_write
 
     old = os.umask(0o022)
     try:

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import numpy as np
 import openpyxl
+import plafond.montecarlo as montecarlo
+import plafond.optimize as optimize
 import pytest
+from plafond.cases import bundled_path, case_from_dict, framework, load_case
 
-import montecarlo
-import optimize
-from cases import bundled_path, case_from_dict, framework, load_case
 from plafond import report as rapport_mod
 from plafond.cli import main
 from plafond.report import maak_rapport, render_html, schrijf_excel, schrijf_html

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from cases import case_from_dict
-from montecarlo.gevoeligheid import tornado
+from plafond.cases import case_from_dict
+from plafond.montecarlo.gevoeligheid import tornado
 
 
 def _case(spreiding: dict[str, dict]) -> dict:
