@@ -11,6 +11,7 @@ import typing
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from plafond.cases.getallen import lees_getal
 from pydantic import BaseModel, ValidationError
 
 
@@ -78,6 +79,12 @@ def _melding(err: Mapping[str, Any], model: type[BaseModel]) -> str:
         allowed = _fields_at(model, err["loc"][:-1])
         return "onbekend veld" + (f"; toegestaan: {', '.join(allowed)}" if allowed else "")
     if kind in ("float_parsing", "float_type"):
+        nl = lees_getal(value) if isinstance(value, str) else None
+        if nl is not None:  # "0,0387" in YAML: say how to write it
+            return (
+                f"moet een getal zijn, niet de tekst {value!r}; schrijf {nl!r} "
+                "(punt als decimaalteken, zonder aanhalingstekens)"
+            )
         return f"moet een getal zijn (met een punt als decimaalteken), niet {value!r}"
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return f"moet een geheel getal zijn, niet {value!r}"

@@ -35,6 +35,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from plafond.cases.errors import CaseError
 from plafond.cases.files import _FORMULA_START, atomic_write, safe_cell
+from plafond.cases.getallen import lees_getal
 from plafond.cases.schema import (
     Aanbieder,
     Case,
@@ -164,6 +165,8 @@ def _value(value: Any, column: str) -> Any:
             value = value.strip()
         if leaf == "overige_dekken" and value.strip().lower() in _BOOL:
             return _BOOL[value.strip().lower()]
+        if leaf not in _TEXT and leaf != "waarden" and lees_getal(value) is not None:
+            return lees_getal(value)  # a number typed as text: 7,5% or 0,0387
     elif leaf in _TEXT and isinstance(value, (int, float)) and not isinstance(value, bool):
         return _number_text(value)
     if leaf == "waarden":
@@ -365,6 +368,40 @@ def read_workbook(path: str | os.PathLike[str]) -> dict[str, Any]:
     except CaseError as exc:
         raise CaseError(bron, *_excel_plaats(exc.plaats, exc.melding, rijen)) from None
     return data
+
+
+def tekst_getallen(path: str | os.PathLike[str]) -> list[tuple[str, str, float]]:
+    """The text cells that :func:`read_workbook` reads as numbers (``7,5%`` → 0.075).
+
+    Returns (place ``sheet[Excel-rij n].column`` or ``sheet.key``, the text, the number),
+    so ``plafond validate`` can show the user what was understood.
+    """
+    wb = load_workbook(path, read_only=True, data_only=True)
+    uit: list[tuple[str, str, float]] = []
+    try:
+        for name in wb.sheetnames:
+            sheet = name.strip().lower()
+            rows = list(wb[name].iter_rows(values_only=True))
+            if not rows or (sheet not in TABLES and sheet not in KEY_SHEETS):
+                continue
+            names = [str(h).strip() if h is not None else "" for h in rows[0]]
+            for r, cells in enumerate(rows[1:], start=2):
+                for j, cell in enumerate(cells[: len(names)]):
+                    column = names[j]
+                    if sheet in KEY_SHEETS:
+                        if column != "waarde" or "sleutel" not in names:
+                            continue
+                        column = str(cells[names.index("sleutel")] or "").strip()
+                        plaats = f"{sheet}.{column}"
+                    else:
+                        plaats = f"{sheet}[Excel-rij {r}].{column}"
+                    if isinstance(cell, str) and column:
+                        waarde = _value(cell, column)
+                        if isinstance(waarde, float):
+                            uit.append((plaats, cell, waarde))
+    finally:
+        wb.close()
+    return uit
 
 
 _RENAME = {

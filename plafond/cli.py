@@ -7,6 +7,7 @@ solution (the explanation on stderr); 1 anything else (a bug: the traceback is s
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
@@ -21,7 +22,18 @@ EXIT_OK, EXIT_BUG, EXIT_INPUT, EXIT_INFEASIBLE = 0, 1, 2, 3
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse with exit code 2 and a single line for usage errors."""
+    """argparse with Dutch help, exit code 2 and a single line for usage errors."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("add_help", False)
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.add_argument("-h", "--help", action="help", help="toon deze hulp en stop")
+
+    def format_usage(self) -> str:
+        return _nederlands(super().format_usage())
+
+    def format_help(self) -> str:
+        return _nederlands(super().format_help())
 
     def error(self, message: str) -> None:  # type: ignore[override]
         for engels, nederlands in _VERTALING:
@@ -37,33 +49,78 @@ _VERTALING = (
     ("(choose from", "(kies uit"),
     ("invalid int value", "geen geheel getal"),
     ("invalid float value", "geen getal"),
+    ("invalid getal value", "geen getal"),
     ("unrecognized arguments", "onbekende argumenten"),
     ("expected one argument", "verwacht een waarde"),
 )
+
+
+#: argparse's own words in its help text (Python 3.10+ says "options", 3.9 "optional
+#: arguments").
+_HULP = (
+    ("usage: ", "gebruik: "),
+    ("positional arguments:", "argumenten:"),
+    ("optional arguments:", "opties:"),
+    ("options:", "opties:"),
+    ("show program's version number and exit", "toon het versienummer en stop"),
+)
+
+
+def _nederlands(tekst: str) -> str:
+    for engels, nederlands in _HULP:
+        tekst = tekst.replace(engels, nederlands)
+    return tekst
+
+
+def _utf8_uitvoer() -> None:
+    """Write stdout and stderr as UTF-8 when their encoding cannot hold our text.
+
+    Under a C/POSIX locale with ``PYTHONUTF8=0`` (or a Windows pipe in cp1252, which lacks
+    "−") printing "€" or "−" would fail; UTF-8 is what every current terminal and editor
+    reads.
+    """
+    for stroom in (sys.stdout, sys.stderr):
+        codering = getattr(stroom, "encoding", None) or "ascii"
+        try:
+            "€ − ≥ ë".encode(codering)
+        except (UnicodeEncodeError, LookupError):
+            with contextlib.suppress(AttributeError, ValueError):
+                stroom.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand registered."""
     from plafond import __version__
 
-    parser = _Parser(prog="plafond", description="Wmo-budgetten: kader, verdeling en risico.")
+    parser = _Parser(
+        prog="plafond",
+        description="Wmo-budgetten: kader, verdeling en risico.",
+        epilog="Hulp bij een opdracht: plafond OPDRACHT --help",
+    )
     parser.add_argument("--version", action="version", version=f"plafond {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub = parser.add_subparsers(
+        dest="command", title="opdrachten", metavar="OPDRACHT", parser_class=_Parser
+    )
     for name in COMMANDS:
         importlib.import_module(f"plafond.commands.{name}").add_parser(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
-    args = build_parser().parse_args(argv)
+    """Run the command line; returns the exit code (no command: the short help, 0)."""
+    _utf8_uitvoer()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        sys.stdout.write(parser.format_help())
+        return EXIT_OK
     try:
         return int(args.run(args) or EXIT_OK)
     except CaseError as exc:
         sys.stderr.write(f"fout: {exc}\n")
         return EXIT_INPUT
     except BrokenPipeError:  # e.g. `plafond ... --json | head`
-        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - silence the flush at exit
         return EXIT_OK
     except OSError as exc:  # an output file that cannot be written: a bad -o path
         sys.stderr.write(f"fout: {exc.filename or ''}: kan niet schrijven: {exc.strerror}\n")

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from plafond.cases.files import atomic_write, safe_cell
+from plafond.cases.getallen import getal_argument
 from plafond.commands._common import (
     Balk,
     add_case_argument,
@@ -36,7 +37,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     add_case_argument(p)
     add_simulatie_arguments(p)
     p.add_argument(
-        "--kans", type=float, default=None, help="gezocht: plafond met deze overschrijdingskans"
+        "--kans",
+        type=getal_argument,
+        default=None,
+        help="gezocht: plafond met deze overschrijdingskans (0,10 of 10%%)",
     )
     p.add_argument("-o", "--output", default=None, help="schrijf naar .json, .csv of .xlsx")
     p.add_argument("--json", action="store_true", help="het resultaat als JSON op stdout")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from plafond.cases import Case, framework
+from plafond.cases.excel import tekst_getallen
 from plafond.commands._common import add_case_argument, load_case_from_args, print_json
 from plafond.fmt import euro, procent, tabel
 
@@ -26,7 +27,17 @@ def run(args: argparse.Namespace) -> int:
         print_json(fw.to_dict())
         return 0
     print(render(case, fw, opbouw=args.opbouw))
+    if str(args.case).lower().endswith(".xlsx"):
+        print(render_tekst_getallen(tekst_getallen(args.case)))
     return 0
+
+
+def render_tekst_getallen(gelezen: list[tuple[str, str, float]]) -> str:
+    """The text cells read as numbers, so the user sees what was understood."""
+    if not gelezen:
+        return ""
+    rijen = [[plaats, tekst, repr(waarde).replace(".", ",")] for plaats, tekst, waarde in gelezen]
+    return "\n" + tabel(["tekstcel gelezen als getal", "tekst", "getal"], rijen, rechts={2})
 
 
 def render(case: Case, fw: framework.Framework, *, opbouw: bool = False) -> str:
