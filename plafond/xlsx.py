@@ -1,11 +1,12 @@
 """Tables to an Excel workbook the way a Dutch user expects: one writer for every command.
 
 Every sheet holds one or more tables side by side (a blank column between them), each with
-a bold header in row 1; the header row is frozen, widths follow the content, euro and
-percent columns get a number format (Excel shows it with the reader's own separators, so a
-Dutch Excel shows € 1.234,56 and 7,5%). Every text cell passes through
-:func:`cases.files.safe_cell`, so case text beginning with =, +, -, @ is stored as text and
-never run as a formula.
+a bold header in row 1; the header row is frozen, widths follow the text Excel shows
+(:mod:`cases.werkblad`: no ``###``), euro and percent columns get a number format (Excel
+shows it with the reader's own separators, so a Dutch Excel shows € 1.234,56 and 7,5%), and
+every sheet prints: fit to one page wide, header row repeated, case, date and page below.
+Every text cell passes through :func:`cases.files.safe_cell`, so case text beginning with
+=, +, -, @ is stored as text and never run as a formula.
 
 Writing is at the edge: :func:`schrijf_werkboek` fills a path; callers wrap it in
 :func:`cases.files.atomic_write`.
@@ -22,11 +23,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from plafond.cases.files import safe_cell
+from plafond.cases.werkblad import pagina_opmaak, pas_breedtes_aan
 
 #: Number formats by kind. ``[$€-413]`` is the euro sign of the nl-NL locale.
 FORMATEN: dict[str, str] = {
@@ -39,9 +39,6 @@ FORMATEN: dict[str, str] = {
     "fractie": "0.0000",
     "tekst": "@",
 }
-
-#: Widest column, in characters.
-MAX_BREEDTE = 60
 
 
 @dataclass(frozen=True)
@@ -74,15 +71,6 @@ def _waarde(v: Any) -> Any:
     return safe_cell(str(v))
 
 
-def _tekst_breedte(cel: Cell) -> int:
-    v = cel.value
-    if v is None:
-        return 0
-    if isinstance(v, float):
-        return len(f"{v:,.2f}") + (3 if "€" in (cel.number_format or "") else 0)
-    return len(str(v))
-
-
 def _schrijf_tabel(ws: Any, tabel: Tabel, kolom0: int) -> int:
     """Write ``tabel`` with its header in row 1 from column ``kolom0``; returns its width."""
     frame = tabel.frame
@@ -102,15 +90,12 @@ def _schrijf_tabel(ws: Any, tabel: Tabel, kolom0: int) -> int:
             cel = ws.cell(row=i, column=kolom0 + j)
             if s is not None and not isinstance(cel.value, str):
                 cel.number_format = FORMATEN[s]
-    for j in range(len(frame.columns)):
-        letter = get_column_letter(kolom0 + j)
-        cellen = ws[letter][: len(frame) + 1]
-        breedte = max((_tekst_breedte(c) for c in cellen), default=8)
-        ws.column_dimensions[letter].width = min(MAX_BREEDTE, max(8, breedte + 2))
     return len(frame.columns)
 
 
-def schrijf_werkboek(pad: Path, bladen: Mapping[str, Tabel | Sequence[Tabel]]) -> None:
+def schrijf_werkboek(
+    pad: Path, bladen: Mapping[str, Tabel | Sequence[Tabel]], *, case: str | None = None
+) -> None:
     """Write sheets (name → table, or tables side by side) to ``pad`` as .xlsx.
 
     Parameters
@@ -119,6 +104,8 @@ def schrijf_werkboek(pad: Path, bladen: Mapping[str, Tabel | Sequence[Tabel]]) -
         The file to write (use :func:`cases.files.atomic_write` around this call).
     bladen
         Sheet name (at most 31 characters) → :class:`Tabel` or a sequence of them.
+    case
+        The case's name, for the printed footer (with the date and the page number).
     """
     wb = Workbook()
     wb.remove(wb.active)
@@ -129,4 +116,6 @@ def schrijf_werkboek(pad: Path, bladen: Mapping[str, Tabel | Sequence[Tabel]]) -
         for tabel in tabellen:
             kolom += _schrijf_tabel(ws, tabel, kolom) + 1
         ws.freeze_panes = "A2"
+        pas_breedtes_aan(ws)
+        pagina_opmaak(ws, case)
     wb.save(pad)

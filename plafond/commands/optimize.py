@@ -16,6 +16,7 @@ from plafond.commands._common import (
     load_case_from_args,
     print_json,
 )
+from plafond.csvbestand import add_csv_argument, schrijf_csv
 from plafond.fmt import euro, getal, tabel
 from plafond.xlsx import Tabel, schrijf_werkboek
 
@@ -38,6 +39,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="kosten (goedkoopst), verdeling (eerlijk naar inwoners), dekking (meeste volume)",
     )
     p.add_argument("-o", "--output", metavar="F", help="schrijf naar F (.xlsx, .csv of .json)")
+    add_csv_argument(p)
     p.add_argument("--json", action="store_true", help="het resultaat als JSON op stdout")
     p.set_defaults(run=run)
 
@@ -50,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     case = load_case_from_args(args)
     res = optimize.allocate(case, doel=args.doel)
     if uit is not None:
-        schrijf(res, uit)
+        schrijf(res, uit, args.csv_formaat)
     if args.json:
         print_json(res.to_dict())
     elif uit is None:
@@ -67,14 +69,23 @@ def _tabel_frame(res: optimize.Allocatie) -> pd.DataFrame:
     return frame
 
 
-def schrijf(res: optimize.Allocatie, pad: Path) -> None:
-    """Write the result atomically as .json, .csv (the allocation) or .xlsx (sheets)."""
+def schrijf(res: optimize.Allocatie, pad: Path, csv_formaat: str = "excel") -> None:
+    """Write the result atomically as .json, .csv (the allocation) or .xlsx (sheets).
+
+    ``csv_formaat``: ``"excel"`` (for a Dutch Excel) or ``"machine"``
+    (:func:`plafond.csvbestand.schrijf_csv`).
+    """
     suffix = pad.suffix.lower()
     if suffix == ".json":
         tekst = json.dumps(res.to_dict(), ensure_ascii=False, indent=2, allow_nan=False)
         atomic_write(pad, lambda p: p.write_text(tekst + "\n", encoding="utf-8"))
     elif suffix == ".csv":
-        atomic_write(pad, lambda p: _tabel_frame(res).to_csv(p, index=False))
+        atomic_write(
+            pad,
+            lambda p: schrijf_csv(
+                _tabel_frame(res), p, formaat=csv_formaat, geld=("bedrag", "tarief")
+            ),
+        )
     else:
         atomic_write(pad, lambda p: _xlsx(res, p))
 
@@ -116,6 +127,7 @@ def _xlsx(res: optimize.Allocatie, pad: Path) -> None:
             "schaduwprijzen": Tabel(res.schaduwprijzen.reset_index(), {"schaduwprijs": "decimaal"}),
             "bindend": Tabel(pd.DataFrame({"bindend": list(res.bindend)})),
         },
+        case=res.case,
     )
 
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from plafond.cases.files import atomic_write, safe_cell
+from plafond.cases.files import atomic_write
 from plafond.cases.getallen import getal_argument
 from plafond.commands._common import (
     Balk,
@@ -21,6 +20,7 @@ from plafond.commands._common import (
     print_json,
     simulatie_meldingen,
 )
+from plafond.csvbestand import add_csv_argument, schrijf_csv
 from plafond.fmt import euro, getal, procent, tabel
 from plafond.xlsx import Tabel, schrijf_werkboek
 
@@ -43,6 +43,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="gezocht: plafond met deze overschrijdingskans (0,10 of 10%%)",
     )
     p.add_argument("-o", "--output", default=None, help="schrijf naar .json, .csv of .xlsx")
+    add_csv_argument(p)
     p.add_argument("--json", action="store_true", help="het resultaat als JSON op stdout")
     p.add_argument("--quiet", action="store_true", help="geen voortgangsbalk")
     p.set_defaults(run=run)
@@ -65,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
             voortgang=None if stil else Balk(),
         )
     if uit is not None:
-        schrijf(res, uit)
+        schrijf(res, uit, args.csv_formaat)
     if args.json:
         print_json(res.to_dict())
     else:
@@ -84,8 +85,12 @@ def partner_tabel(res: SimulatieResultaat) -> pd.DataFrame:
     )
 
 
-def schrijf(res: SimulatieResultaat, pad: Path) -> None:
-    """Write the result: .json (the JSON), .csv (the partner table), .xlsx (four sheets)."""
+def schrijf(res: SimulatieResultaat, pad: Path, csv_formaat: str = "excel") -> None:
+    """Write the result: .json (the JSON), .csv (the partner table), .xlsx (four sheets).
+
+    ``csv_formaat`` is ``"excel"`` (for a Dutch Excel) or ``"machine"``
+    (:func:`plafond.csvbestand.schrijf_csv`).
+    """
     suffix = pad.suffix.lower()
 
     def json_schrijven(tmp: Path) -> None:
@@ -93,26 +98,19 @@ def schrijf(res: SimulatieResultaat, pad: Path) -> None:
 
     def csv_schrijven(tmp: Path) -> None:
         tabel_ = partner_tabel(res).reset_index()
-        with tmp.open("w", newline="", encoding="utf-8") as f:
-            w = csv.writer(f)
-            w.writerow(tabel_.columns)
-            for rij in tabel_.itertuples(index=False):
-                w.writerow([safe_cell(v) for v in rij])
+        geld = [k for k in tabel_.columns[1:] if not any(w in k for w in ("kans", "aandeel"))]
+        schrijf_csv(tabel_, tmp, formaat=csv_formaat, geld=geld)
 
     def xlsx_schrijven(tmp: Path) -> None:
-        d = res.to_dict()
-        samenvatting = [(k, v) for k, v in d.items() if not isinstance(v, dict | list)]
-        samenvatting += [(f"uitgaven_{k}", v) for k, v in d["uitgaven"].items()]
-        samenvatting += [("overschrijdingskans_ci95_laag", d["overschrijdingskans_ci95"][0])]
-        samenvatting += [("overschrijdingskans_ci95_hoog", d["overschrijdingskans_ci95"][1])]
+        samenvatting = samenvatting_rijen(res.to_dict())
         euro_kolommen = ("lumpsum", "verwacht", "se", "p95", "verwachte_kosten")
         euro_kolommen += ("verwacht_resultaat", "verwacht_tekort", "plafond")
         schrijf_werkboek(
             tmp,
             {
                 "samenvatting": Tabel(
-                    pd.DataFrame(samenvatting, columns=["grootheid", "waarde"]),
-                    {"waarde": "decimaal"},
+                    pd.DataFrame([r[:2] for r in samenvatting], columns=["grootheid", "waarde"]),
+                    {"waarde": [r[2] for r in samenvatting]},
                 ),
                 "terugvordering": Tabel(
                     res.terugvordering.reset_index(),
@@ -133,10 +131,39 @@ def schrijf(res: SimulatieResultaat, pad: Path) -> None:
                     },
                 ),
             },
+            case=res.case,
         )
 
     schrijvers = {".json": json_schrijven, ".csv": csv_schrijven, ".xlsx": xlsx_schrijven}
     atomic_write(pad, schrijvers[suffix])
+
+
+#: Formats of the summary sheet by key of the JSON: kansen as percent, money in euro; the
+#: seed is written as text (an exact integer of up to 20 digits, which Excel's doubles
+#: would round and group as 5.549.105.865.002.510.000,00).
+_SAMENVATTING_FORMAAT = {
+    "overschrijdingskans": "procent2",
+    "kans": "procent2",
+    "scenarios": "getal",
+}
+
+
+def samenvatting_rijen(d: dict) -> list[tuple[str, object, str | None]]:
+    """Rows (grootheid, waarde, format kind) of the simulate workbook's summary sheet."""
+    rijen = [(k, v) for k, v in d.items() if not isinstance(v, dict | list)]
+    rijen += [(f"uitgaven_{k}", v) for k, v in d["uitgaven"].items()]
+    rijen += [("overschrijdingskans_ci95_laag", d["overschrijdingskans_ci95"][0])]
+    rijen += [("overschrijdingskans_ci95_hoog", d["overschrijdingskans_ci95"][1])]
+    uit: list[tuple[str, object, str | None]] = []
+    for k, v in rijen:
+        if k == "seed":
+            uit.append((k, None if v is None else str(v), None))
+        elif isinstance(v, str) or v is None:
+            uit.append((k, v, None))
+        else:
+            kans = k.startswith("overschrijdingskans")
+            uit.append((k, v, "procent2" if kans else _SAMENVATTING_FORMAAT.get(k, "euro")))
+    return uit
 
 
 def render(res: SimulatieResultaat) -> str:

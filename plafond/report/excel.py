@@ -13,4 +13,4 @@ from plafond.xlsx import schrijf_werkboek
 def schrijf_excel(r: Rapport, pad: str | Path) -> Path:
     """Write the report to ``pad`` (.xlsx) atomically: a failure leaves no file."""
     tabellen = bladen(r)
-    return atomic_write(pad, lambda tmp: schrijf_werkboek(tmp, tabellen))
+    return atomic_write(pad, lambda tmp: schrijf_werkboek(tmp, tabellen, case=r.case.naam))

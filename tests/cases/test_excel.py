@@ -25,7 +25,10 @@ from plafond.cli import main
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "plafond.cli", *args], capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "plafond.cli", *args],
+        capture_output=True,
+        encoding="utf-8",
+        timeout=60,
     )
 
 

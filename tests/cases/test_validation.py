@@ -205,7 +205,7 @@ def test_object_tag_is_never_executed(tmp_path, write_yaml):
     result = subprocess.run(
         [sys.executable, "-m", "plafond.cli", "validate", str(path)],
         capture_output=True,
-        text=True,
+        encoding="utf-8",
     )
     assert result.returncode == 2
     assert not marker.exists()

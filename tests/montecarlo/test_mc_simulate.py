@@ -82,7 +82,7 @@ def _plafond(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "plafond.cli", "simulate", *args],
         capture_output=True,
-        text=True,
+        encoding="utf-8",
         cwd="/",
     )
 
@@ -103,7 +103,7 @@ def test_cli_table_kans_and_output_file(tmp_path):
     )  # fmt: skip
     assert r.returncode == 0, r.stderr
     assert "overschrijdingskans" in r.stdout and "Plafond bij overschrijdingskans" in r.stdout
-    tabel = pd.read_csv(out, index_col="aanbieder")
+    tabel = pd.read_csv(out, index_col="aanbieder", sep=";", decimal=",", encoding="utf-8-sig")
     assert "terugvordering_verwacht" in tabel.columns and len(tabel) == 5
 
 

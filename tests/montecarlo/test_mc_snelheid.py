@@ -144,5 +144,7 @@ def test_plain_monte_carlo_does_not_import_scipy_stats():
         "montecarlo.simulate(load_case('maastricht-heuvelland-2022'), 1024, seed=1, kans=0.1)\n"
         "print('scipy.stats' in sys.modules)"
     )
-    uit = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    uit = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, encoding="utf-8", check=True
+    )
     assert uit.stdout.strip() == "False"

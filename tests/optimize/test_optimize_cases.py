@@ -154,7 +154,10 @@ def test_zaanstad_too_few_aanbieders_is_infeasible_and_named() -> None:
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "plafond.cli", *args], capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "plafond.cli", *args],
+        capture_output=True,
+        encoding="utf-8",
+        timeout=120,
     )
 
 

@@ -15,7 +15,7 @@ from plafond.fmt import euro, procent
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "plafond.cli", *args], capture_output=True, text=True, cwd="/"
+        [sys.executable, "-m", "plafond.cli", *args], capture_output=True, encoding="utf-8", cwd="/"
     )
 
 
@@ -109,7 +109,7 @@ def test_validate_does_not_import_the_solver_or_scipy():
         "'maastricht-heuvelland-2022', '--json']);"
         "print(sorted(m for m in ('pyomo', 'scipy', 'matplotlib') if m in sys.modules))"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, encoding="utf-8")
     assert result.stdout.strip().splitlines()[-1] == "[]"
 
 

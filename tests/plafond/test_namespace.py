@@ -43,7 +43,7 @@ def _run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Complete
         cwd=cwd,
         env=env,
         capture_output=True,
-        text=True,
+        encoding="utf-8",
         timeout=300,
     )
 
@@ -51,7 +51,7 @@ def _run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Complete
 def _check_everything(cwd: Path, env: dict[str, str]) -> None:
     probe = "import plafond, plafond.cases, plafond.optimize, plafond.montecarlo; print('ok')"
     proc = subprocess.run(
-        [sys.executable, "-c", probe], cwd=cwd, env=env, capture_output=True, text=True
+        [sys.executable, "-c", probe], cwd=cwd, env=env, capture_output=True, encoding="utf-8"
     )
     assert proc.returncode == 0, proc.stderr
     for args in COMMANDS:
@@ -72,7 +72,7 @@ def test_no_generic_top_level_package_is_installed(tmp_path: Path):
         f"print([u.find_spec(n) is None for n in {GENERIC!r}], c.__name__)"
     )
     proc = subprocess.run(
-        [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True
+        [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, encoding="utf-8"
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split() == ["[True,", "True,", "True]", "plafond.cases"]
@@ -98,7 +98,7 @@ def test_regular_install_works_beside_decoy_folders(tmp_path: Path):
             str(ROOT),
         ],
         capture_output=True,
-        text=True,
+        encoding="utf-8",
         timeout=600,
     )
     assert build.returncode == 0, build.stderr
@@ -112,7 +112,7 @@ def test_regular_install_works_beside_decoy_folders(tmp_path: Path):
         cwd=work,
         env=env,
         capture_output=True,
-        text=True,
+        encoding="utf-8",
     )
     assert proc.stdout.strip().startswith(str(target)), proc.stdout + proc.stderr
     _check_everything(work, env)

@@ -26,7 +26,7 @@ SHEETS = ["samenvatting", "allocatie", "risico", "partners", "tarieven", "gevoel
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "plafond.cli", *args], capture_output=True, text=True, cwd="/"
+        [sys.executable, "-m", "plafond.cli", *args], capture_output=True, encoding="utf-8", cwd="/"
     )
 
 
