@@ -31,7 +31,6 @@ from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from plafond.cases.errors import CaseError
 from plafond.cases.files import _FORMULA_START, atomic_write, safe_cell
@@ -54,6 +53,7 @@ from plafond.cases.schema import (
     Werkgebied,
 )
 from plafond.cases.verdeling import Verdeling
+from plafond.cases.werkblad import pagina_opmaak, pas_breedtes_aan
 from pydantic import BaseModel
 
 _PARAMS = list(Verdeling.model_fields)
@@ -491,9 +491,7 @@ def _sheet(wb: Workbook, name: str, columns: list[str], rows: list[list[Any]]) -
     for cell in ws[1]:
         cell.font = Font(bold=True)
     ws.freeze_panes = "A2"
-    for i, col in enumerate(ws.iter_cols(), start=1):
-        width = max(len(str(c.value)) if c.value is not None else 0 for c in col)
-        ws.column_dimensions[get_column_letter(i)].width = min(max(width + 2, 10), 60)
+    pas_breedtes_aan(ws, minimum=10)
     return ws
 
 
@@ -512,6 +510,8 @@ def _build(case: Case) -> Workbook:
         cols += sorted({g for r in matrix.values() for g in r} - set(cols))
         rows = [[a, *(r.get(b) for b in cols)] for a, r in matrix.items()]
         _sheet(wb, _MATRIX, ["gebied", *cols], rows)
+    for ws in wb.worksheets:
+        pagina_opmaak(ws, case.naam)
     return wb
 
 
