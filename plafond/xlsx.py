@@ -52,10 +52,13 @@ class Tabel:
     formaten
         Column name → a kind of :data:`FORMATEN` for the whole column, or a sequence of
         kinds (or None) with one entry per row, for columns that mix units.
+    titel
+        A caption above the table (the HTML report shows it; Excel does not).
     """
 
     frame: pd.DataFrame
     formaten: Mapping[str, str | Sequence[str | None]] = field(default_factory=dict)
+    titel: str | None = None
 
 
 def _waarde(v: Any) -> Any:

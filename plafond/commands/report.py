@@ -37,6 +37,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="case (lumpsum uit de case) of optimaal (plafond optimize, doel kosten)",
     )
     add_simulatie_arguments(p)
+    p.add_argument(
+        "--zonder-gevoeligheid",
+        action="store_true",
+        help="sla de gevoeligheidsanalyse (tornado) over: sneller",
+    )
     p.add_argument("--quiet", action="store_true", help="geen voortgangsbalk")
     p.set_defaults(run=run)
 
@@ -71,6 +76,7 @@ def run(args: argparse.Namespace) -> int:
             partner=args.partner,
             bron=str(bron),
             bron_sha256=sha256_bestand(bron),
+            gevoeligheid=not args.zonder_gevoeligheid,
             voortgang=None if stil or args.n < VOORTGANG_VANAF else Balk("simuleren"),
             voortgang_gevoeligheid=None if stil else Balk("gevoeligheid"),
         )

@@ -90,7 +90,9 @@ def regels(r: Rapport) -> list[tuple[str, str, str, Any]]:
             "gevoeligheid",
             "per regel overige uitgaven het 10e en 90e percentiel, correlatie 0 en halverwege "
             "naar 1; steeds dezelfde seed (common random numbers), "
-            f"{r.gevoeligheid_n} scenario's per run",
+            f"{r.gevoeligheid_n} scenario's per run"
+            if r.gevoeligheid_n
+            else "niet berekend (--zonder-gevoeligheid)",
         ),
     ]
     return [("regel", naam, "", t) for naam, t in tekst]

@@ -19,7 +19,7 @@ import plafond.optimize as optimize
 from plafond.cases import Case, CaseError, framework
 from plafond.cases.framework import Framework
 from plafond.montecarlo import SimulatieResultaat
-from plafond.montecarlo.gevoeligheid import tornado
+from plafond.montecarlo.gevoeligheid import KOLOMMEN, tornado
 
 #: Where the lumpsum per partner comes from.
 ALLOCATIES = ("case", "optimaal")
@@ -46,9 +46,10 @@ class Rapport:
     simulatie
         The simulation with the lumpsum of ``verdeling``.
     gevoeligheid
-        :func:`montecarlo.gevoeligheid.tornado` of the same case and lumpsum.
+        :func:`montecarlo.gevoeligheid.tornado` of the same case and lumpsum (no rows when
+        it was not computed: ``maak_rapport(..., gevoeligheid=False)``).
     gevoeligheid_n
-        Scenarios per tornado run.
+        Scenarios per tornado run (0 when it was not computed).
     partner
         The partner of a partner pack, or None for the full report.
     bron, bron_sha256
@@ -115,6 +116,7 @@ def maak_rapport(
     bron: str | None = None,
     bron_sha256: str | None = None,
     gevoeligheid_n: int = 2**14,
+    gevoeligheid: bool = True,
     voortgang: Voortgang | None = None,
     voortgang_gevoeligheid: Voortgang | None = None,
 ) -> Rapport:
@@ -134,6 +136,9 @@ def maak_rapport(
     bron, bron_sha256
         The case file and the sha256 of its bytes (:func:`sha256_bestand`), recorded in
         the aannames so the run can be replayed.
+    gevoeligheid
+        False skips the tornado (``plafond report --zonder-gevoeligheid``): most of the
+        time of a report on a large case.
     voortgang, voortgang_gevoeligheid
         Progress callbacks ``(done, total)`` of the simulation and of the tornado runs.
 
@@ -162,14 +167,18 @@ def maak_rapport(
     res = montecarlo.simulate(
         case, n, seed=seed, methode=methode, lumpsum_per_aanbieder=lumpsum, voortgang=voortgang
     )
-    gevoelig = tornado(
-        case,
-        gevoeligheid_n,
-        seed=seed,
-        methode=methode,
-        lumpsum_per_aanbieder=lumpsum,
-        voortgang=voortgang_gevoeligheid,
-    )
+    if gevoeligheid:
+        gevoelig = tornado(
+            case,
+            gevoeligheid_n,
+            seed=seed,
+            methode=methode,
+            lumpsum_per_aanbieder=lumpsum,
+            voortgang=voortgang_gevoeligheid,
+        )
+    else:
+        gevoelig = pd.DataFrame(columns=[*KOLOMMEN, "effect", "basis"])
+        gevoeligheid_n = 0
     return Rapport(
         case=case,
         kader=kader,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import re
 import subprocess
@@ -159,11 +160,11 @@ def test_formula_injection_is_neutralised_in_every_cell(kwaadaardig, tmp_path):
     assert "'+31 <script>alert(1)</script>" in teksten
 
 
-def test_html_is_self_contained_with_five_plots(ref_case):
+def test_html_is_self_contained_with_six_plots(ref_case):
     html = render_html(_rapport(ref_case))
     assert "http://" not in html and "https://" not in html and 'src="//' not in html
     assert "<link" not in html and "<script" not in html
-    assert html.count('<img src="data:image/png;base64,') == 5
+    assert html.count('<img src="data:image/svg+xml;base64,') == 6
     assert "@media print" in html and "viewport" in html
 
 
@@ -171,15 +172,18 @@ def test_html_escapes_case_text_and_loads_nothing(kwaadaardig):
     html = render_html(_rapport(kwaadaardig))
     assert "<script" not in html
     for attribuut in re.findall(r'(?:src|href)="([^"]*)"', html):
-        assert attribuut.startswith(("data:image/png;base64,", "#")), attribuut
-    assert html.count('<img src="data:image/png;base64,') == 5
+        assert attribuut.startswith(("data:image/svg+xml;base64,", "#")), attribuut
+    assert html.count('<img src="data:image/svg+xml;base64,') == 6
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "&lt;script&gt;alert(2)&lt;/script&gt;" in html
 
 
+_SVG = r"data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"
+
+
 def _zichtbaar(html: str) -> str:
     """The HTML without images, style and tags: what a reader can see."""
-    html = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", html)
+    html = re.sub(r"data:image/svg\+xml;base64,[A-Za-z0-9+/=]+", "", html)
     html = re.sub(r"<style>.*?</style>", "", html, flags=re.S)
     return re.sub(r"<[^>]+>", " ", html)
 
@@ -196,10 +200,15 @@ def test_partner_pack_names_no_other_partner(ref_case, partner, tmp_path):
     for woord in verboden:
         assert not any(woord in c for c in cellen), woord
     html = render_html(r)
-    zonder_plaatjes = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", html).lower()
+    zonder_plaatjes = re.sub(r"data:image/svg\+xml;base64,[A-Za-z0-9+/=]+", "", html).lower()
     assert partner in _zichtbaar(html).lower()
     for woord in verboden:  # as a word: the tag <summary> is not the partner summa
         assert not re.search(rf"\b{re.escape(woord)}\b", zonder_plaatjes), woord
+    svgs = [base64.b64decode(d).decode("utf-8") for d in re.findall(_SVG, html)]
+    tekst_in_plots = " ".join(re.sub(r"<[^>]+>", " ", svg) for svg in svgs).lower()
+    assert partner in tekst_in_plots  # the plots name the partner, and no other
+    for woord in verboden:
+        assert not re.search(rf"\b{re.escape(woord)}\b", tekst_in_plots), woord
 
 
 def test_partner_pack_shows_own_figures_and_the_others_together(ref_case, tmp_path):
@@ -244,7 +253,7 @@ def test_cli_writes_html_with_partner_and_optimal_allocation(tmp_path):
 def test_a_failure_mid_write_leaves_no_file(ref_case, tmp_path, monkeypatch):
     r = _rapport(ref_case)
 
-    def half_werkboek(pad: Path, bladen) -> None:
+    def half_werkboek(pad: Path, bladen, **_opties) -> None:
         pad.write_bytes(b"PK half")
         raise RuntimeError("schijf vol")
 
