@@ -41,7 +41,7 @@ def _euro_as(x: float, _pos: object = None) -> str:
 
 def _euro_as_x(ax: Any, miljoen: bool) -> None:
     """Euro ticks on the x axis: few, round, readable (millions with one decimal)."""
-    ax.xaxis.set_major_locator(MaxNLocator(nbins="auto", steps=[1, 2, 2.5, 5, 10]))
+    ax.xaxis.set_major_locator(MaxNLocator(nbins="auto", steps=[1, 2, 5, 10]))
     ax.xaxis.set_major_formatter(FuncFormatter(_miljoen if miljoen else _euro_as))
 
 
