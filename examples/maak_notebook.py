@@ -25,7 +25,8 @@ CELLEN = [
         "import plafond.optimize as optimize\n"
         "import plafond\n"
         "from plafond.montecarlo.gevoeligheid import tornado\n"
-        "from plafond import plots\n\n"
+        "from plafond import plots\n"
+        "from plafond.fmt import euro, procent\n\n"
         "SEED = 2022\n"
         "N = 2**16"
     ),
@@ -38,6 +39,7 @@ CELLEN = [
     new_markdown_cell("## Verdeling (doel: laagste kosten)"),
     new_code_cell('allocatie = optimize.allocate(case, doel="kosten")\nallocatie'),
     new_markdown_cell("## Simulatie: overschrijdingskans en terugvordering"),
+    new_code_cell("plots.waterval(kader.plafond, kader.lumpsum_per_aanbieder)"),
     new_code_cell("res = montecarlo.simulate(case, n=N, seed=SEED)\nres"),
     new_code_cell("plots.histogram(res)"),
     new_code_cell("plots.overschrijdingscurve(res)"),
@@ -73,7 +75,10 @@ CELLEN = [
         '        "terugvordering partners": r.terugvordering["verwacht"].sum(),\n'
         "    }\n"
         "whatif = pd.DataFrame(rijen).T\n"
-        "whatif"
+        "# euro's en procenten zoals in het rapport; de getallen zelf blijven in whatif\n"
+        "opmaak = {k: euro for k in whatif.columns}\n"
+        'opmaak["overschrijdingskans"] = lambda x: procent(x, 2)\n'
+        "whatif.style.format(opmaak)"
     ),
     new_code_cell('whatif["overschrijdingskans"].round(4).to_dict()'),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import nbformat
@@ -47,7 +48,8 @@ def test_results_show_as_html_tables(uitgevoerd):
 
 
 @pytest.mark.parametrize(
-    "plot", ["histogram", "overschrijdingscurve", "terugvordering(", "heatmap", "tornado("]
+    "plot",
+    ["waterval", "histogram", "overschrijdingscurve", "terugvordering(", "heatmap", "tornado("],
 )
 def test_every_plot_shows_inline(uitgevoerd, plot):
     uit = _uitvoer(uitgevoerd, f"plots.{plot}")
@@ -59,6 +61,9 @@ def test_what_if_table_has_three_rows_and_a_higher_plafond_lowers_the_risk(uitge
     html = next(o.data["text/html"] for o in uit if "data" in o)
     for rij in ("basis", "plafond +5 %", "taakstelling 5 %"):
         assert rij in html
+    # shown as euros and percents, not raw floats
+    assert re.search(r">€ 1\d\.\d{3}\.\d{3},\d{2}<", html) and re.search(r">\d+,\d{2} %<", html)
+    assert not re.search(r">\d+\.\d+<", html)
     tekst = next(o.data["text/plain"] for o in _uitvoer(uitgevoerd, "round(4).to_dict()"))
     kans = ast.literal_eval(tekst)
     assert set(kans) == {"basis", "plafond +5 %", "taakstelling 5 %"}
