@@ -154,12 +154,12 @@ def terugvordering(tabel: pd.DataFrame) -> Figure:
     """
     fig, ax = _figuur(8.0, max(3.0, 0.6 * len(tabel) + 1.8))
     y = np.arange(len(tabel))[::-1]
-    ax.barh(y, tabel["verwacht"], color=KLEUR, height=0.6, label="verwacht")
+    ax.barh(y, tabel["verwacht"], color=KLEUR, height=0.6)
     p95 = tabel["p95"].to_numpy(dtype=float)
     heeft = np.isfinite(p95)
     ax.errorbar(
         np.zeros(heeft.sum()),
-        y[heeft],
+        y[heeft] - 0.22,  # below the bar's centre, so a small bar and its marker stay clear
         xerr=[np.zeros(heeft.sum()), p95[heeft]],
         fmt="none",
         ecolor="black",
@@ -168,7 +168,16 @@ def terugvordering(tabel: pd.DataFrame) -> Figure:
         label="95%-bereik (0 – p95)",
     )
     ax.plot(
-        tabel["verwacht"], y, "D", color=KLEUR, ms=6, markeredgecolor="white", linestyle="none"
+        tabel["verwacht"],
+        y,
+        "D",
+        color=ACCENT,
+        ms=7,
+        markeredgecolor="white",
+        linestyle="none",
+        zorder=5,
+        clip_on=False,
+        label="verwacht",
     )  # a marker, so a small expected amount (a bar a pixel wide) is still seen
     for yi, v, p in zip(y, tabel["verwacht"], p95, strict=True):
         tekst = euro(v, 0) + (f"  (p95 {euro(p, 0)})" if np.isfinite(p) else "")

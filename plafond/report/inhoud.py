@@ -82,7 +82,7 @@ def samenvatting(r: Rapport) -> Tabel:
     rijen += [
         ("scenario's", s.scenarios, "getal"),
         ("methode", s.methode, None),
-        ("seed", s.seed, None),
+        ("seed", str(s.seed), None),  # text: Excel would round a 20-digit integer
     ]
     frame = pd.DataFrame([(a, b) for a, b, _ in rijen], columns=["grootheid", "waarde"])
     return Tabel(frame, {"waarde": [f for _, _, f in rijen]})
