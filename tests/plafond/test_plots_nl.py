@@ -12,6 +12,7 @@ from babel.numbers import format_currency, format_decimal, format_percent
 from plafond.cases import load_case
 
 from plafond import fmt, plots
+from plafond.cli import main
 from plafond.report import maak_rapport, render_html
 from plafond.report.html import figuren, tornado_label, waterval_data
 
@@ -117,9 +118,12 @@ def test_tornado_basis_labelled_against_the_headline(rapport):
     assert fmt.euro(rapport.simulatie.verwachte_overschrijding, 0) in label
 
 
-def test_report_without_sensitivity(tmp_path):
-    r = maak_rapport(load_case(REF), n=2**12, seed=1, gevoeligheid=False)
-    assert r.gevoeligheid.empty and r.gevoeligheid_n == 0
-    html = render_html(r)
+def test_report_without_sensitivity(tmp_path, capsys):
+    uit = tmp_path / "r.html"
+    args = ["report", REF, "-n", "4096", "--seed", "1", "--zonder-gevoeligheid", "--quiet"]
+    assert main([*args, "-o", str(uit)]) == 0
+    assert capsys.readouterr().err == ""  # --quiet: no progress bar
+    html = uit.read_text(encoding="utf-8")
     assert 'id="fig-tornado"' not in html and 'id="fig-waterval"' in html
+    assert html.count('<img src="data:image/svg+xml;base64,') == 5
     assert "niet berekend (--zonder-gevoeligheid)" in html
