@@ -354,8 +354,9 @@ def _standaard(sheet: str, column: str) -> str:
 
 def uitleg() -> list[list[str]]:
     """Rows (blad, kolom, eenheid, standaard, betekenis) for the sheet ``uitleg``."""
-    note = "rij 1: kolomkoppen; lege cel: niet opgegeven, de standaard geldt; fracties als 0.075"
-    rows = [["alle bladen", "", "", "", f"{note} (niet 7,5 %); bedragen in euro"]]
+    note = "rij 1: kolomkoppen; lege cel: niet opgegeven, de standaard geldt"
+    fracties = f"fracties als getal: {HINT_FRACTIE} (ook de tekst 7,5% wordt 0,075)"
+    rows = [["alle bladen", "", "", "", f"{note}; {fracties}; bedragen in euro"]]
     for sheet in [*SHEETS, _MATRIX]:
         rows.append([sheet, "(blad)", "", "", _BLAD[sheet]])
         if sheet == _MATRIX:
