@@ -20,8 +20,9 @@ import plafond
 from plafond import plots
 from plafond.cases.files import atomic_write
 from plafond.fmt import euro, getal, procent
+from plafond.report.inhoud import groep_zichtbaar
 from plafond.report.maak import Rapport
-from plafond.report.partner import vervang_tekst, vervangingen
+from plafond.report.partner import vrije_tekst
 from plafond.report.tabellen import TITELS, bladen, figuurdata
 from plafond.xlsx import Tabel
 
@@ -68,7 +69,7 @@ def figuren(r: Rapport) -> dict[str, Figure]:
         "curve": plots.overschrijdingscurve(r.simulatie),
         "terugvordering": plots.terugvordering(data["terugvordering"]),
         "heatmap": plots.heatmap(data["heatmap"]),
-        "tornado": plots.tornado(r.gevoeligheid),
+        "tornado": plots.tornado(data["tornado"]),
     }
 
 
@@ -130,9 +131,8 @@ def render_html(r: Rapport) -> str:
         for k, titel, uitleg in FIGUREN
     ]
     tekst = {"bron": r.case.bron, "toelichting": r.case.toelichting}
-    if r.partner is not None:
-        vervanging = vervangingen(r.case, r.partner)
-        tekst = {k: vervang_tekst(v, vervanging) for k, v in tekst.items()}
+    if r.partner is not None:  # free text that names another partner is left out
+        tekst = {k: vrije_tekst(v, r.case, r.partner) for k, v in tekst.items()}
     return (
         _omgeving()
         .get_template("rapport.html.j2")
@@ -140,6 +140,7 @@ def render_html(r: Rapport) -> str:
             case=r.case,
             tekst=tekst,
             partner=r.partner,
+            groep=groep_zichtbaar(r),
             res=r.simulatie,
             secties=secties,
             figuren=plaatjes,

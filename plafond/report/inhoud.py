@@ -3,8 +3,7 @@
 Each function returns a :class:`plafond.xlsx.Tabel` (a DataFrame with Dutch column names
 and the number format of each column), so the Excel and the HTML writer show the same
 figures. In a partner pack (``Rapport.partner``) the tables hold that partner's own rows and
-the other partners only together ("andere partners samen"); :mod:`plafond.report.partner`
-then anonymises whatever free text is left.
+the other partners only as the group that :mod:`plafond.report.partner` allows.
 """
 
 from __future__ import annotations
@@ -15,10 +14,10 @@ import pandas as pd
 from plafond.cases.framework import tarief_opbouw
 from plafond.montecarlo.schatters import wilson
 from plafond.report.maak import Rapport
+from plafond.report.partner import ANDERE_EN_OVERIG, ANDEREN, SAMENGEVOEGD, Pakket, groep_cellen
+from plafond.report.partner import pakket as _pakket
 from plafond.xlsx import Tabel
 
-#: Label of the other partners taken together in a partner pack.
-ANDEREN = "andere partners samen"
 #: Spending percentiles on the risico sheet (fractions).
 PERCENTIELEN = (0.01, 0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95, 0.99)
 #: Plafonds on the exceedance table, relative to A.
@@ -32,6 +31,19 @@ def naam_van(r: Rapport) -> dict[str, str]:
     return {a.id: a.naam for a in r.case.aanbieders}
 
 
+def pakket(r: Rapport) -> Pakket | None:
+    """The partner pack's rules (None for the full report)."""
+    if r.partner is None:
+        return None
+    return _pakket(r.case, r.partner, r.simulatie.terugvordering["lumpsum"].to_dict())
+
+
+def groep_zichtbaar(r: Rapport) -> bool:
+    """Whether totals over all partners may be shown (full report, or a pack with a group)."""
+    p = pakket(r)
+    return p is None or p.groep
+
+
 def samenvatting(r: Rapport) -> Tabel:
     """A, B, C, overschrijdingskans with interval, expected and 95 % overschrijding, etc."""
     s, case = r.simulatie, r.case
@@ -43,9 +55,7 @@ def samenvatting(r: Rapport) -> Tabel:
         ("jaar", case.jaar, None),
         ("verdeling", _verdeling_label(r), None),
         ("A  budgetplafond", s.plafond, "euro"),
-        ("B  lumpsum partners", s.lumpsum, "euro"),
-        ("C  budget overige uitgaven (A − B)", s.plafond - s.lumpsum, "euro"),
-        ("C  verwachte overige uitgaven (raming)", c_verwacht, "euro"),
+        *_b_en_c(r, c_verwacht),
         ("uitgaven verwacht", s.uitgaven["gemiddelde"], "euro"),
         ("uitgaven p95", p95, "euro"),
         ("overschrijdingskans", s.overschrijdingskans, "procent"),
@@ -68,9 +78,10 @@ def samenvatting(r: Rapport) -> Tabel:
             (f"  95%-interval, laag ({pct})", laag, "euro"),
             (f"  95%-interval, hoog ({pct})", hoog, "euro"),
         ]
-    rijen.append(
-        ("verwachte terugvordering, alle partners", s.terugvordering["verwacht"].sum(), "euro")
-    )
+    if groep_zichtbaar(r):
+        rijen.append(
+            ("verwachte terugvordering, alle partners", s.terugvordering["verwacht"].sum(), "euro")
+        )
     if r.partner is not None:
         t = s.terugvordering.loc[r.partner]
         rijen += [
@@ -88,6 +99,19 @@ def samenvatting(r: Rapport) -> Tabel:
     return Tabel(frame, {"waarde": [f for _, _, f in rijen]})
 
 
+def _b_en_c(r: Rapport, c_verwacht: float) -> list[tuple[str, object, str | None]]:
+    """B and C; in a pack without a group (two partners) only A minus the own lumpsum."""
+    s = r.simulatie
+    if groep_zichtbaar(r):
+        return [
+            ("B  lumpsum partners", s.lumpsum, "euro"),
+            ("C  budget overige uitgaven (A − B)", s.plafond - s.lumpsum, "euro"),
+            ("C  verwachte overige uitgaven (raming)", c_verwacht, "euro"),
+        ]
+    eigen = float(s.terugvordering.loc[r.partner, "lumpsum"])
+    return [(f"{ANDERE_EN_OVERIG} (A − eigen lumpsum)", s.plafond - eigen, "euro")]
+
+
 def _verdeling_label(r: Rapport) -> str:
     if r.allocatie == "optimaal":
         return "optimale verdeling (plafond optimize, doel kosten)"
@@ -97,18 +121,18 @@ def _verdeling_label(r: Rapport) -> str:
 def verdeling_tabel(r: Rapport) -> pd.DataFrame:
     """The allocation as rows gebied, aanbieder, product, bedrag, volume, tarief.
 
-    In a partner pack the other partners are summed per gebied and product (tarief then
-    the bedrag-weighted mean, euro per eenheid).
+    In a partner pack the other partners are summed per gebied and product where at least
+    two of them are, the other cells merged (:func:`partner.groep_cellen`; tarief then the
+    bedrag-weighted mean, euro per eenheid); without a group only the own rows.
     """
     frame = r.verdeling.reset_index()
-    if r.partner is None:
+    p = pakket(r)
+    if p is None:
         return frame
     eigen = frame[frame["aanbieder"] == r.partner]
-    anderen = (
-        frame[frame["aanbieder"] != r.partner]
-        .groupby(["gebied", "product"], as_index=False)[["bedrag", "volume"]]
-        .sum()
-    )
+    if not p.groep:
+        return eigen.reset_index(drop=True)
+    anderen = groep_cellen(frame[frame["aanbieder"].isin(p.anderen)])
     anderen["aanbieder"] = ANDEREN
     anderen["tarief"] = anderen["bedrag"] / anderen["volume"].where(anderen["volume"] > 0)
     return pd.concat([eigen, anderen[eigen.columns]], ignore_index=True)
@@ -128,7 +152,7 @@ def heatmap(r: Rapport) -> pd.DataFrame:
     tabel = frame.pivot_table(
         index="gebied", columns="aanbieder", values="bedrag", aggfunc="sum", fill_value=0.0
     )
-    volgorde = [g.id for g in r.case.gebieden if g.id in tabel.index]
+    volgorde = [g for g in (*(g.id for g in r.case.gebieden), SAMENGEVOEGD) if g in tabel.index]
     kolommen = [a for a in (*r.case.partners(), ANDEREN) if a in tabel.columns]
     return tabel.reindex(index=volgorde, columns=kolommen)
 
@@ -221,11 +245,11 @@ def partners(r: Rapport) -> Tabel:
     if r.partner is None:
         rijen = [_partner_rij(bron.loc[[a]], a, namen.get(a, "")) for a in bron.index]
     else:
-        rijen = [
-            _partner_rij(bron.loc[[r.partner]], r.partner, namen.get(r.partner, "")),
-            _partner_rij(bron.drop(index=r.partner), ANDEREN, ""),
-        ]
-    rijen.append(_partner_rij(bron, "totaal", ""))
+        rijen = [_partner_rij(bron.loc[[r.partner]], r.partner, namen.get(r.partner, ""))]
+        if groep_zichtbaar(r):
+            rijen.append(_partner_rij(bron.drop(index=r.partner), ANDEREN, ""))
+    if groep_zichtbaar(r):
+        rijen.append(_partner_rij(bron, "totaal", ""))
     frame = pd.DataFrame(rijen)
     return Tabel(frame, {k: f for k, _, f in PARTNER_KOLOMMEN})
 
@@ -241,6 +265,8 @@ def terugvordering_plot(r: Rapport) -> pd.DataFrame:
     t = r.simulatie.terugvordering
     if r.partner is None:
         return t[["verwacht", "p95"]].copy()
+    if not groep_zichtbaar(r):
+        return t.loc[[r.partner], ["verwacht", "p95"]].copy()
     anderen = t.drop(index=r.partner)
     een_pot = r.case.kader.risicodeling.verdeelsleutel != "gemeente"
     groep = pd.DataFrame(
@@ -277,6 +303,10 @@ def gevoeligheid(r: Rapport) -> Tabel:
             "effect": g["effect"],
         }
     )
+    if not groep_zichtbaar(r):  # the p10/p90 of the C lines would give C, and so B
+        c_regel = g["soort"] == "overige_uitgaven"
+        frame["laag"] = frame["laag"].where(~c_regel, None)
+        frame["hoog"] = frame["hoog"].where(~c_regel, None)
     soort = [("euro" if s == "overige_uitgaven" else "fractie") for s in g["soort"]]
     return Tabel(
         frame,
