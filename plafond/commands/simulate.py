@@ -6,7 +6,7 @@ import argparse
 import csv
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -21,6 +21,7 @@ from plafond.commands._common import (
     simulatie_meldingen,
 )
 from plafond.fmt import euro, getal, procent, tabel
+from plafond.herkomst import herhaal_opdracht, run_record
 from plafond.xlsx import Tabel, schrijf_werkboek
 
 if TYPE_CHECKING:
@@ -60,13 +61,20 @@ def run(args: argparse.Namespace) -> int:
             kans=args.kans,
             voortgang=None if stil else Balk(),
         )
+    record = run_record(args.case, seed=res.seed, scenarios=res.scenarios, methode=res.methode)
     if uit is not None:
-        schrijf(res, uit)
+        schrijf(res, uit, record)
     if args.json:
-        print_json(res.to_dict())
+        print_json(met_record(res, record))
     else:
         print(render(res))
+        print(f"\nHerhalen: {herhaal_opdracht('simulate', args.case, record)}")
     return 0
+
+
+def met_record(res: SimulatieResultaat, record: dict[str, Any]) -> dict[str, Any]:
+    """The simulate JSON with the run record under ``run`` (see :mod:`plafond.herkomst`)."""
+    return res.to_dict() | {"run": record}
 
 
 def partner_tabel(res: SimulatieResultaat) -> pd.DataFrame:
@@ -80,15 +88,22 @@ def partner_tabel(res: SimulatieResultaat) -> pd.DataFrame:
     )
 
 
-def schrijf(res: SimulatieResultaat, pad: Path) -> None:
-    """Write the result: .json (the JSON), .csv (the partner table), .xlsx (four sheets)."""
+def schrijf(res: SimulatieResultaat, pad: Path, record: dict[str, Any]) -> None:
+    """Write the result: .json (the JSON), .csv (the partner table), .xlsx (five sheets).
+
+    Each holds the run record: the JSON under ``run``, the CSV as columns ``run_*`` on
+    every row, the workbook on a sheet ``run`` (the seed as text, exact).
+    """
     suffix = pad.suffix.lower()
 
     def json_schrijven(tmp: Path) -> None:
-        tmp.write_text(json.dumps(res.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
+        tekst = json.dumps(met_record(res, record), ensure_ascii=False, indent=2, allow_nan=False)
+        tmp.write_text(tekst + "\n", encoding="utf-8")
 
     def csv_schrijven(tmp: Path) -> None:
         tabel_ = partner_tabel(res).reset_index()
+        for k, v in record.items():
+            tabel_[f"run_{k}"] = str(v)
         with tmp.open("w", newline="", encoding="utf-8") as f:
             w = csv.writer(f)
             w.writerow(tabel_.columns)
@@ -97,7 +112,11 @@ def schrijf(res: SimulatieResultaat, pad: Path) -> None:
 
     def xlsx_schrijven(tmp: Path) -> None:
         d = res.to_dict()
-        samenvatting = [(k, v) for k, v in d.items() if not isinstance(v, dict | list)]
+        samenvatting = [
+            (k, str(v) if k == "seed" else v)  # the seed as text: Excel keeps 15 digits
+            for k, v in d.items()
+            if not isinstance(v, dict | list)
+        ]
         samenvatting += [(f"uitgaven_{k}", v) for k, v in d["uitgaven"].items()]
         samenvatting += [("overschrijdingskans_ci95_laag", d["overschrijdingskans_ci95"][0])]
         samenvatting += [("overschrijdingskans_ci95_hoog", d["overschrijdingskans_ci95"][1])]
@@ -127,6 +146,12 @@ def schrijf(res: SimulatieResultaat, pad: Path) -> None:
                         "ci_laag": "procent2",
                         "ci_hoog": "procent2",
                     },
+                ),
+                "run": Tabel(
+                    pd.DataFrame(
+                        [(k, str(v)) for k, v in record.items()], columns=["grootheid", "waarde"]
+                    ),
+                    {"waarde": "tekst"},
                 ),
             },
         )

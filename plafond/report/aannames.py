@@ -105,7 +105,7 @@ def run_rijen(r: Rapport) -> list[tuple[str, str, str, Any]]:
         ("plafond versie", plafond.__version__),
         ("invoerbestand", _bron(r)),
         ("sha256 invoerbestand", r.bron_sha256 or "(geen bestand)"),
-        ("seed", s.seed),
+        ("seed", str(s.seed)),  # as text: Excel keeps 15 digits of a number
         ("scenario's", s.scenarios),
         ("methode", s.methode),
         ("verdeling", r.allocatie),

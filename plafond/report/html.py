@@ -141,6 +141,7 @@ def render_html(r: Rapport) -> str:
             tekst=tekst,
             partner=r.partner,
             groep=groep_zichtbaar(r),
+            kern={"a": round(r.simulatie.plafond), "b": round(r.simulatie.lumpsum)},  # C = A − B
             res=r.simulatie,
             secties=secties,
             figuren=plaatjes,

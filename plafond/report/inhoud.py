@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from plafond.cases.framework import tarief_opbouw
+from plafond.cases.geld import centen, verdeel_centen
 from plafond.montecarlo.schatters import wilson
 from plafond.report.maak import Rapport
 from plafond.report.partner import ANDERE_EN_OVERIG, ANDEREN, SAMENGEVOEGD, Pakket, groep_cellen
@@ -50,12 +51,13 @@ def samenvatting(r: Rapport) -> Tabel:
     lo, hi = s.overschrijdingskans_ci95
     c_verwacht = sum(o.mean() for o in case.kader.overige_uitgaven)
     p95 = s.uitgaven["p95"]
+    tabel = partners(r).frame.set_index("aanbieder")
     rijen: list[tuple[str, object, str | None]] = [
         ("case", case.naam, None),
         ("jaar", case.jaar, None),
         ("verdeling", _verdeling_label(r), None),
-        ("A  budgetplafond", s.plafond, "euro"),
-        *_b_en_c(r, c_verwacht),
+        ("A  budgetplafond", centen(s.plafond), "euro"),
+        *_b_en_c(r, tabel, c_verwacht),
         ("uitgaven verwacht", s.uitgaven["gemiddelde"], "euro"),
         ("uitgaven p95", p95, "euro"),
         ("overschrijdingskans", s.overschrijdingskans, "procent"),
@@ -79,37 +81,44 @@ def samenvatting(r: Rapport) -> Tabel:
             (f"  95%-interval, hoog ({pct})", hoog, "euro"),
         ]
     if groep_zichtbaar(r):
-        rijen.append(
-            ("verwachte terugvordering, alle partners", s.terugvordering["verwacht"].sum(), "euro")
-        )
+        alle = tabel.loc["totaal", "terugvordering verwacht"]
+        rijen.append(("verwachte terugvordering, alle partners", alle, "euro"))
     if r.partner is not None:
         t = s.terugvordering.loc[r.partner]
+        eigen = tabel.loc[r.partner]  # as footed on the partners sheet
         rijen += [
-            (f"partner {r.partner}: lumpsum", t["lumpsum"], "euro"),
-            (f"partner {r.partner}: verwachte terugvordering", t["verwacht"], "euro"),
+            (f"partner {r.partner}: lumpsum", eigen["lumpsum"], "euro"),
+            (
+                f"partner {r.partner}: verwachte terugvordering",
+                eigen["terugvordering verwacht"],
+                "euro",
+            ),
             (f"partner {r.partner}: kans op terugvordering", t["kans"], "procent"),
             (f"partner {r.partner}: terugvordering p95", t["p95"], "euro"),
         ]
     rijen += [
         ("scenario's", s.scenarios, "getal"),
         ("methode", s.methode, None),
-        ("seed", s.seed, None),
+        ("seed", str(s.seed), "tekst"),  # as text: Excel keeps 15 digits of a number
     ]
     frame = pd.DataFrame([(a, b) for a, b, _ in rijen], columns=["grootheid", "waarde"])
     return Tabel(frame, {"waarde": [f for _, _, f in rijen]})
 
 
-def _b_en_c(r: Rapport, c_verwacht: float) -> list[tuple[str, object, str | None]]:
-    """B and C; in a pack without a group (two partners) only A minus the own lumpsum."""
-    s = r.simulatie
+def _b_en_c(
+    r: Rapport, tabel: pd.DataFrame, c_verwacht: float
+) -> list[tuple[str, object, str | None]]:
+    """B and C (C = A − B to the cent); in a pack without a group only A − own lumpsum."""
+    a = centen(r.simulatie.plafond)
     if groep_zichtbaar(r):
+        b = float(tabel.loc["totaal", "lumpsum"])
         return [
-            ("B  lumpsum partners", s.lumpsum, "euro"),
-            ("C  budget overige uitgaven (A − B)", s.plafond - s.lumpsum, "euro"),
+            ("B  lumpsum partners", b, "euro"),
+            ("C  budget overige uitgaven (A − B)", centen(a - b), "euro"),
             ("C  verwachte overige uitgaven (raming)", c_verwacht, "euro"),
         ]
-    eigen = float(s.terugvordering.loc[r.partner, "lumpsum"])
-    return [(f"{ANDERE_EN_OVERIG} (A − eigen lumpsum)", s.plafond - eigen, "euro")]
+    eigen = float(tabel.loc[r.partner, "lumpsum"])
+    return [(f"{ANDERE_EN_OVERIG} (A − eigen lumpsum)", centen(a - eigen), "euro")]
 
 
 def _verdeling_label(r: Rapport) -> str:
@@ -250,8 +259,27 @@ def partners(r: Rapport) -> Tabel:
             rijen.append(_partner_rij(bron.drop(index=r.partner), ANDEREN, ""))
     if groep_zichtbaar(r):
         rijen.append(_partner_rij(bron, "totaal", ""))
-    frame = pd.DataFrame(rijen)
+    frame = voet(pd.DataFrame(rijen), [k for k, bron, _ in PARTNER_KOLOMMEN if bron in _OPTELBAAR])
     return Tabel(frame, {k: f for k, _, f in PARTNER_KOLOMMEN})
+
+
+def voet(frame: pd.DataFrame, kolommen: list[str], label: str = "totaal") -> pd.DataFrame:
+    """``frame`` with ``kolommen`` to the cent, the rows footing to the row ``label``.
+
+    The total is rounded to the cent and the other rows by the largest-remainder method
+    (:func:`cases.geld.verdeel_centen`), so the shown rows add up to the shown total.
+    """
+    frame = frame.copy()
+    is_totaal = frame.iloc[:, 0] == label
+    for k in kolommen:
+        delen = frame.loc[~is_totaal, k].astype(float)
+        if is_totaal.any():
+            totaal = centen(float(delen.sum()))
+            frame.loc[~is_totaal, k] = verdeel_centen(delen.to_numpy(), totaal)
+            frame.loc[is_totaal, k] = totaal
+        else:
+            frame.loc[~is_totaal, k] = [centen(x) for x in delen]
+    return frame
 
 
 def terugvordering_plot(r: Rapport) -> pd.DataFrame:
