@@ -105,11 +105,14 @@ def _eigen_getallen(ruw: dict, rapport, partner: str) -> set[float]:
     gedeeld["kader"] = {k: v for k, v in ruw.get("kader", {}).items() if k != "opslagen"}
     anderen = [a for a in _partners(ruw) if a != partner]
     uit = set(_getallen(gedeeld)) | _geheimen(ruw, rapport, partner)
+    uit |= _allocatie_geheimen(rapport, partner)
     eigen = _lumpsum_cellen(ruw, partner)  # and its sums per gebied and per product
     for i in (0, 1):
         for waarde in {k[i] for k in eigen}:
             uit.add(sum(b for k, b in eigen.items() if k[i] == waarde))
-    uit |= _groepssommen(ruw, anderen) if len(anderen) >= 2 else set()
+    if len(anderen) >= 2:  # the group's cells and the case totals A, B, C
+        s = rapport.simulatie
+        uit |= _groepssommen(ruw, anderen) | {s.plafond, s.lumpsum, s.plafond - s.lumpsum}
     return {round(x, 2) for x in uit} | {float(round(x)) for x in uit}
 
 
@@ -188,24 +191,38 @@ def rapporten():
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(maak, "tornado", licht)
-        return {
+        uit = {
             c: maak_rapport(load_case(c), n=N, seed=SEED, gevoeligheid_n=2**8, bron=f"/x/{c}.yaml")
             for c in CASES
         }
+        uit["optimaal"] = maak_rapport(
+            load_case(CASES[0]), allocatie="optimaal", n=N, seed=SEED, gevoeligheid_n=2**8
+        )
+        return uit
 
 
-@pytest.mark.parametrize("naam", CASES)
+def _allocatie_geheimen(rapport, wie: str) -> set[float]:
+    """An allocation's bedrag of ``wie`` per cell, per gebied, per product and in total."""
+    v = rapport.verdeling.reset_index()
+    v = v[v["aanbieder"] == wie]
+    uit = {*v["bedrag"], v["bedrag"].sum()}
+    uit |= set(v.groupby("gebied")["bedrag"].sum()) | set(v.groupby("product")["bedrag"].sum())
+    return {float(x) for x in uit if abs(x) >= 100.0}
+
+
+@pytest.mark.parametrize("naam", [*CASES, "optimaal"])
 def test_no_other_partner_leaks_into_any_pack(naam, rapporten, tmp_path, monkeypatch):
     geen_plots = dict.fromkeys(k for k, _, _ in html_mod.FIGUREN)
     monkeypatch.setattr(html_mod, "figuren", lambda r: geen_plots)
     monkeypatch.setattr(html_mod, "png_data", lambda fig, dpi=110: "data:image/png;base64,")
-    ruw, volledig = _ruw(naam), rapporten[naam]
+    ruw, volledig = _ruw(CASES[0] if naam == "optimaal" else naam), rapporten[naam]
     partners = _partners(ruw)
     for partner in partners:
         r = replace(volledig, partner=partner)
         anderen = [a for a in partners if a != partner]
         woorden = [w for a in anderen for w in (a, ruw["aanbieders"][a]["naam"])]
         geheimen = {x for a in anderen for x in _geheimen(ruw, volledig, a)}
+        geheimen |= {x for a in anderen for x in _allocatie_geheimen(volledig, a)}
         if len(anderen) == 1:  # the complement: B − own lumpsum is the other's lumpsum
             s = volledig.simulatie
             geheimen |= {s.lumpsum, s.plafond - s.lumpsum}

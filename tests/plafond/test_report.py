@@ -86,7 +86,8 @@ def test_workbook_cells_equal_independent_simulate_and_optimize(werkboek, ref_ca
     for a in ref_case.partners():
         rij = dict(zip(kop, p[a], strict=False))
         t = res.terugvordering.loc[a]
-        assert rij["terugvordering verwacht"] == pytest.approx(t["verwacht"])
+        # to the cent: the partners sheet shows footed cents (cases/README.md, Rounding)
+        assert rij["terugvordering verwacht"] == pytest.approx(t["verwacht"], abs=0.01)
         assert rij["terugvordering p95"] == pytest.approx(t["p95"])
         assert rij["kans op terugvordering"] == pytest.approx(t["kans"])
     ws = werkboek["allocatie"]
