@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+from plafond.cases.geld import centen, verdeel_centen
 from plafond.cases.schema import Case, Tarief
 
 #: The build-up of a reëel tarief, in order: (column, label shown to the user).
@@ -175,14 +176,21 @@ class Framework:
     per_gemeente_product: pd.DataFrame
 
     def to_dict(self) -> dict[str, Any]:
-        """The validate JSON of DESIGN.md (euros as plain numbers)."""
+        """The validate JSON of DESIGN.md: euros to the cent, footing (:mod:`cases.geld`).
+
+        C is A − B of the rounded figures; the lumpsums per partner add up to B.
+        """
+        plafond, lumpsum = centen(self.plafond), centen(self.lumpsum)
+        per = verdeel_centen(self.lumpsum_per_aanbieder.to_numpy(dtype=float), lumpsum)
         return {
             "case": self.naam,
-            "plafond": float(self.plafond),
-            "lumpsum": float(self.lumpsum),
-            "overige_uitgaven": float(self.overige_uitgaven),
-            "lumpsum_per_aanbieder": {k: float(v) for k, v in self.lumpsum_per_aanbieder.items()},
-            "tarieven": {k: float(v) for k, v in self.tarieven.items()},
+            "plafond": plafond,
+            "lumpsum": lumpsum,
+            "overige_uitgaven": centen(plafond - lumpsum),
+            "lumpsum_per_aanbieder": {
+                k: float(v) for k, v in zip(self.lumpsum_per_aanbieder.index, per, strict=True)
+            },
+            "tarieven": {k: centen(v) for k, v in self.tarieven.items()},
         }
 
     def _repr_html_(self) -> str:

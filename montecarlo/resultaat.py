@@ -8,10 +8,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
+from plafond.cases.geld import rond_geld
 from plafond.montecarlo import schatters
 
 FloatArray = NDArray[np.float64]
 
+#: Keys of the simulate JSON that hold euros (rounded to the cent by ``to_dict``).
+GELD = frozenset({
+    "plafond", "lumpsum", "uitgaven", "verwachte_overschrijding",
+    "verwachte_overschrijding_se", "cvar95_overschrijding", "verwacht", "se", "p95",
+    "verwachte_kosten", "verwacht_resultaat", "verwacht_tekort", "plafond_bij_kans",
+    "plafond_bij_kans_ci95",
+})  # fmt: skip
 #: Percentiles of spending in the JSON (fractions).
 PERCENTIELEN = {"p5": 0.05, "p50": 0.50, "p95": 0.95, "p99": 0.99}
 
@@ -143,7 +151,10 @@ class SimulatieResultaat:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """The simulate JSON of DESIGN.md, plus ``exploitatie`` and (with kans) the plafond."""
+        """The simulate JSON of DESIGN.md, plus ``exploitatie`` and (with kans) the plafond.
+
+        Euros are rounded to the cent (:data:`GELD`); fractions are not.
+        """
         terug = {
             a: {
                 "verwacht": float(r.verwacht),
@@ -177,4 +188,4 @@ class SimulatieResultaat:
             uit["kans"] = self.kans
             uit["plafond_bij_kans"] = schatting
             uit["plafond_bij_kans_ci95"] = [laag, hoog]
-        return uit
+        return rond_geld(uit, GELD)

@@ -8,10 +8,18 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from plafond.cases.geld import rond_geld
 
 from .highs import Matrix, Oplossing, Status
 from .model import Doel, ModelIndex
 from .probleem import AllocationProblem
+
+#: Keys of the optimize JSON that hold euros (rounded to the cent by ``to_dict``); the
+#: schaduwprijzen (per unit of a bound) and the tijden (seconds) are left as they are.
+GELD = frozenset(
+    {"doelwaarde", "totaal", "plafond", "overige_uitgaven", "bedrag", "tarief", "per_aanbieder",
+     "per_gebied"}
+)  # fmt: skip
 
 __all__ = ["Allocatie", "Tijden", "extraheer", "BINDEND_FAMILIES"]
 
@@ -130,7 +138,7 @@ class Allocatie:
             else:
                 sp.setdefault(familie, {})[sleutel] = float(waarde) + 0.0
         rijen = self.allocatie.reset_index()
-        return {
+        uit = {
             "case": self.case,
             "status": self.status.value,
             "doel": self.doel.value,
@@ -163,6 +171,7 @@ class Allocatie:
                 "totaal": self.tijden.totaal,
             },
         }
+        return rond_geld(uit, GELD, overslaan=("tijden", "schaduwprijzen"))
 
 
 def sleutels(pr: AllocationProblem, familie: str, index: np.ndarray) -> list[str]:

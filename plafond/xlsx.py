@@ -9,12 +9,17 @@ Every text cell passes through :func:`cases.files.safe_cell`, so case text begin
 =, +, -, @ is stored as text and never run as a formula.
 
 Writing is at the edge: :func:`schrijf_werkboek` fills a path; callers wrap it in
-:func:`cases.files.atomic_write`.
+:func:`cases.files.atomic_write`. The same tables give the same bytes: the timestamps of
+``docProps/core.xml`` and the dates of the zip entries are fixed (:data:`VASTE_TIJD`), so a
+rerun with the same input and seed writes an identical file.
 """
 
 from __future__ import annotations
 
+import io
 import math
+import re
+import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +44,12 @@ FORMATEN: dict[str, str] = {
     "fractie": "0.0000",
     "tekst": "@",
 }
+
+#: The time stamped into every workbook (docProps and zip entries): the zip epoch, so the
+#: file depends on its content only.
+VASTE_TIJD = (1980, 1, 1, 0, 0, 0)
+_W3CDTF = "1980-01-01T00:00:00Z"
+_MAKER = "plafond"
 
 
 @dataclass(frozen=True)
@@ -121,4 +132,31 @@ def schrijf_werkboek(
         ws.freeze_panes = "A2"
         pas_breedtes_aan(ws)
         pagina_opmaak(ws, case)
-    wb.save(pad)
+    wb.properties.creator = _MAKER
+    buf = io.BytesIO()
+    wb.save(buf)
+    pad.write_bytes(vaste_zip(buf.getvalue()))
+
+
+def vaste_zip(data: bytes) -> bytes:
+    """An .xlsx whose bytes depend on its content only.
+
+    The created/modified stamps of ``docProps/core.xml`` become :data:`VASTE_TIJD` and every
+    zip entry gets that date and fixed attributes; entry order and content stay as written.
+    """
+    uit = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as bron, zipfile.ZipFile(uit, "w") as doel:
+        for info in bron.infolist():
+            inhoud = bron.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                tekst = re.sub(
+                    r"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)",
+                    rf"\g<1>{_W3CDTF}\g<3>",
+                    inhoud.decode("utf-8"),
+                )
+                inhoud = tekst.encode("utf-8")
+            vast = zipfile.ZipInfo(info.filename, date_time=VASTE_TIJD)
+            vast.compress_type = zipfile.ZIP_DEFLATED
+            vast.external_attr = 0o600 << 16
+            doel.writestr(vast, inhoud)
+    return uit.getvalue()

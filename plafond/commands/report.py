@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from plafond.cases import CaseError, bundled_path
 from plafond.commands._common import (
     Balk,
     add_case_argument,
@@ -46,21 +44,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
-def invoerbestand(naam: str) -> Path:
-    """The file behind CASE: the path itself, or a bundled case's YAML."""
-    pad = Path(naam)
-    if pad.exists():
-        return pad
-    gevonden = bundled_path(naam)
-    if gevonden is None:  # load_case has already refused it; keep the message the same
-        raise CaseError(naam, "", "bestand niet gevonden en geen meegeleverde case")
-    return gevonden
-
-
 def run(args: argparse.Namespace) -> int:
     """Compute the report and write it; a failure leaves no file."""
     from plafond.cases import load_case
-    from plafond.report import maak_rapport, schrijf_excel, schrijf_html, sha256_bestand
+    from plafond.herkomst import invoerbestand, sha256_bestand
+    from plafond.report import maak_rapport, schrijf_excel, schrijf_html
 
     uit = check_output_suffix(args.output, UITVOER)
     case = load_case(args.case)
@@ -85,5 +73,9 @@ def run(args: argparse.Namespace) -> int:
     else:
         schrijf_excel(rapport, uit)
     if not stil:
-        sys.stderr.write(f"rapport geschreven naar {uit}\n")
+        s = rapport.simulatie
+        sys.stderr.write(
+            f"rapport geschreven naar {uit} (seed {s.seed}; herhalen met --seed {s.seed} "
+            f"-n {s.scenarios} --methode {s.methode})\n"
+        )
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -22,6 +22,7 @@ from plafond.commands._common import (
 )
 from plafond.csvbestand import add_csv_argument, schrijf_csv
 from plafond.fmt import euro, getal, procent, tabel
+from plafond.herkomst import herhaal_opdracht, run_record
 from plafond.xlsx import Tabel, schrijf_werkboek
 
 if TYPE_CHECKING:
@@ -65,13 +66,20 @@ def run(args: argparse.Namespace) -> int:
             kans=args.kans,
             voortgang=None if stil else Balk(),
         )
+    record = run_record(args.case, seed=res.seed, scenarios=res.scenarios, methode=res.methode)
     if uit is not None:
-        schrijf(res, uit, args.csv_formaat)
+        schrijf(res, uit, record, args.csv_formaat)
     if args.json:
-        print_json(res.to_dict())
+        print_json(met_record(res, record))
     else:
         print(render(res))
+        print(f"\nHerhalen: {herhaal_opdracht('simulate', args.case, record)}")
     return 0
+
+
+def met_record(res: SimulatieResultaat, record: dict[str, Any]) -> dict[str, Any]:
+    """The simulate JSON with the run record under ``run`` (see :mod:`plafond.herkomst`)."""
+    return res.to_dict() | {"run": record}
 
 
 def partner_tabel(res: SimulatieResultaat) -> pd.DataFrame:
@@ -85,20 +93,30 @@ def partner_tabel(res: SimulatieResultaat) -> pd.DataFrame:
     )
 
 
-def schrijf(res: SimulatieResultaat, pad: Path, csv_formaat: str = "excel") -> None:
-    """Write the result: .json (the JSON), .csv (the partner table), .xlsx (four sheets).
+def schrijf(
+    res: SimulatieResultaat, pad: Path, record: dict[str, Any], csv_formaat: str = "excel"
+) -> None:
+    """Write the result: .json (the JSON), .csv (the partner table), .xlsx (five sheets).
 
-    ``csv_formaat`` is ``"excel"`` (for a Dutch Excel) or ``"machine"``
-    (:func:`plafond.csvbestand.schrijf_csv`).
+    Each holds the run record: the JSON under ``run``, the CSV as columns ``run_*`` on
+    every row, the workbook on a sheet ``run`` (the seed as text, exact). ``csv_formaat``
+    is ``"excel"`` (for a Dutch Excel) or ``"machine"`` (:func:`plafond.csvbestand.schrijf_csv`).
     """
     suffix = pad.suffix.lower()
 
     def json_schrijven(tmp: Path) -> None:
-        tmp.write_text(json.dumps(res.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
+        tekst = json.dumps(met_record(res, record), ensure_ascii=False, indent=2, allow_nan=False)
+        tmp.write_text(tekst + "\n", encoding="utf-8")
 
     def csv_schrijven(tmp: Path) -> None:
         tabel_ = partner_tabel(res).reset_index()
-        geld = [k for k in tabel_.columns[1:] if not any(w in k for w in ("kans", "aandeel"))]
+        for k, v in record.items():
+            tabel_[f"run_{k}"] = str(v)
+        geld = [
+            k
+            for k in tabel_.columns[1:]
+            if not any(w in k for w in ("kans", "aandeel")) and not k.startswith("run_")
+        ]
         schrijf_csv(tabel_, tmp, formaat=csv_formaat, geld=geld)
 
     def xlsx_schrijven(tmp: Path) -> None:
@@ -129,6 +147,12 @@ def schrijf(res: SimulatieResultaat, pad: Path, csv_formaat: str = "excel") -> N
                         "ci_laag": "procent2",
                         "ci_hoog": "procent2",
                     },
+                ),
+                "run": Tabel(
+                    pd.DataFrame(
+                        [(k, str(v)) for k, v in record.items()], columns=["grootheid", "waarde"]
+                    ),
+                    {"waarde": "tekst"},
                 ),
             },
             case=res.case,

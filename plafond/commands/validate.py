@@ -6,6 +6,7 @@ import argparse
 
 from plafond.cases import Case, framework
 from plafond.cases.excel import tekst_getallen
+from plafond.cases.geld import centen, verdeel_centen
 from plafond.commands._common import add_case_argument, load_case_from_args, print_json
 from plafond.fmt import euro, procent, tabel
 
@@ -40,28 +41,53 @@ def render_tekst_getallen(gelezen: list[tuple[str, str, float]]) -> str:
     return "\n" + tabel(["tekstcel gelezen als getal", "tekst", "getal"], rijen, rechts={2})
 
 
+def _voet(waarden, totaal: float) -> list[float]:
+    """Parts rounded to cents that add up to ``totaal`` (its own sum if it is not theirs)."""
+    som = float(sum(waarden))
+    return list(verdeel_centen(list(waarden), totaal if abs(som - totaal) < 0.01 else som))
+
+
 def render(case: Case, fw: framework.Framework, *, opbouw: bool = False) -> str:
-    """The framework as readable text with euros in Dutch notation."""
+    """The framework as readable text with euros in Dutch notation.
+
+    Every table foots to the cent (cases/README.md, "Rounding"): A and B are rounded, C is
+    A − B of the rounded figures, the lumpsums per partner add up to B by the
+    largest-remainder method, and per gemeente and product the plafond and the lumpsum add
+    up to A and B (plafond and lumpsum rounded so; overige = plafond − lumpsum per row).
+    """
     naam = {a.id: a.naam for a in case.aanbieders}
     eenheid = {p.id: p.eenheid for p in case.producten}
     herkomst = "gegeven" if fw.plafond_gegeven else "afgeleid uit historie en opslagen"
+    a, b = centen(fw.plafond), centen(fw.lumpsum)
+    per_partner = _voet(fw.lumpsum_per_aanbieder.to_list(), b)
+    gp = fw.per_gemeente_product
+    plafonds = _voet(gp["plafond"].to_list(), a)
+    lumpsums = _voet(gp["lumpsum"].to_list(), b)
+    gp_rijen = [
+        [g, p, euro(pl), euro(ls), euro(centen(pl - ls))]
+        for (g, p), pl, ls in zip(gp.index, plafonds, lumpsums, strict=True)
+    ]
+    totaal_a, totaal_b = centen(sum(plafonds)), centen(sum(lumpsums))
+    gp_rijen.append(
+        ["totaal", "", euro(totaal_a), euro(totaal_b), euro(centen(totaal_a - totaal_b))]
+    )
     parts = [
         f"Case {case.naam} ({case.jaar}) is geldig.",
         "",
         tabel(
             ["kader", "bedrag"],
             [
-                [f"A  budgetplafond ({herkomst})", euro(fw.plafond)],
-                ["B  lumpsum partners", euro(fw.lumpsum)],
-                ["C  overige uitgaven (A − B)", euro(fw.overige_uitgaven)],
+                [f"A  budgetplafond ({herkomst})", euro(a)],
+                ["B  lumpsum partners", euro(b)],
+                ["C  overige uitgaven (A − B)", euro(centen(a - b))],
             ],
         ),
         "",
         tabel(
             ["partner", "naam", "lumpsum", "aandeel B"],
             [
-                [a, naam[a], euro(v), procent(v / fw.lumpsum)]
-                for a, v in fw.lumpsum_per_aanbieder.items()
+                [k, naam[k], euro(v), procent(w / fw.lumpsum)]
+                for (k, w), v in zip(fw.lumpsum_per_aanbieder.items(), per_partner, strict=True)
             ]
             if fw.lumpsum > 0
             else [],
@@ -70,10 +96,7 @@ def render(case: Case, fw: framework.Framework, *, opbouw: bool = False) -> str:
         "",
         tabel(
             ["gemeente", "product", "plafond (afgeleid)", "lumpsum", "overige"],
-            [
-                [g, p, euro(r.plafond), euro(r.lumpsum), euro(r.overige_uitgaven)]
-                for (g, p), r in fw.per_gemeente_product.iterrows()
-            ],
+            gp_rijen,
             rechts={2, 3, 4},
         ),
         "",

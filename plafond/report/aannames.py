@@ -8,7 +8,9 @@ from typing import Any
 import pandas as pd
 
 import plafond
+from plafond.report.inhoud import pakket
 from plafond.report.maak import Rapport
+from plafond.report.partner import filter_invoer, vrije_tekst
 from plafond.xlsx import Tabel
 
 #: Fields that name a row of a case table, in the order they make its label.
@@ -103,9 +105,9 @@ def run_rijen(r: Rapport) -> list[tuple[str, str, str, Any]]:
     s = r.simulatie
     waarden: list[tuple[str, Any]] = [
         ("plafond versie", plafond.__version__),
-        ("invoerbestand", r.bron or "(uit het geheugen)"),
+        ("invoerbestand", _bron(r)),
         ("sha256 invoerbestand", r.bron_sha256 or "(geen bestand)"),
-        ("seed", s.seed),
+        ("seed", str(s.seed)),  # as text: Excel keeps 15 digits of a number
         ("scenario's", s.scenarios),
         ("methode", s.methode),
         ("verdeling", r.allocatie),
@@ -114,8 +116,20 @@ def run_rijen(r: Rapport) -> list[tuple[str, str, str, Any]]:
     return [("run", naam, "", w) for naam, w in waarden]
 
 
+def _bron(r: Rapport) -> str:
+    if r.bron is None:
+        return "(uit het geheugen)"
+    if r.partner is not None and not vrije_tekst(r.bron, r.case, r.partner):
+        return "(weggelaten: het pad noemt een andere partner)"
+    return r.bron
+
+
 def aannames(r: Rapport) -> Tabel:
-    """The aannames sheet: run, rules, then every input of the case."""
-    rijen = run_rijen(r) + regels(r) + invoer_rijen(r.case.model_dump(mode="json"))
+    """The aannames sheet: run, rules, then every input of the case (a pack: filtered)."""
+    invoer = r.case.model_dump(mode="json")
+    p = pakket(r)
+    if p is not None:
+        invoer = filter_invoer(invoer, r.case, p)
+    rijen = run_rijen(r) + regels(r) + invoer_rijen(invoer)
     frame = pd.DataFrame(rijen, columns=["onderdeel", "rij", "veld", "waarde"])
     return Tabel(frame)

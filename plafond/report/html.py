@@ -23,9 +23,9 @@ import plafond
 from plafond import plots
 from plafond.cases.files import atomic_write
 from plafond.fmt import euro, getal, procent
-from plafond.report.inhoud import ANDEREN, PARTNER_KOLOMMEN
+from plafond.report.inhoud import ANDEREN, PARTNER_KOLOMMEN, groep_zichtbaar
 from plafond.report.maak import Rapport
-from plafond.report.partner import vervang_tekst, vervangingen
+from plafond.report.partner import vrije_tekst
 from plafond.report.tabellen import TITELS, bladen, figuurdata
 from plafond.xlsx import Tabel
 
@@ -139,8 +139,10 @@ def figuren(r: Rapport) -> dict[str, Figure]:
         "terugvordering": plots.terugvordering(data["terugvordering"].rename(index=label)),
         "heatmap": plots.heatmap(data["heatmap"].rename(columns=label)),
     }
+    if r.partner is not None and not groep_zichtbaar(r):
+        del uit["waterval"]  # the group would be one partner: no split of B is shown
     if not r.gevoeligheid.empty:
-        uit["tornado"] = plots.tornado(r.gevoeligheid, tornado_label(r))
+        uit["tornado"] = plots.tornado(data["tornado"], tornado_label(r))
     return uit
 
 
@@ -228,9 +230,8 @@ def render_html(r: Rapport) -> str:
             breed, smal = breed_en_smal(figs[k])
             plaatjes.append({"id": k, "titel": titel, "uitleg": uitleg, "src": breed, "smal": smal})
     tekst = {"bron": r.case.bron, "toelichting": r.case.toelichting}
-    if r.partner is not None:
-        vervanging = vervangingen(r.case, r.partner)
-        tekst = {k: vervang_tekst(v, vervanging) for k, v in tekst.items()}
+    if r.partner is not None:  # free text that names another partner is left out
+        tekst = {k: vrije_tekst(v, r.case, r.partner) for k, v in tekst.items()}
     return (
         _omgeving()
         .get_template("rapport.html.j2")
@@ -238,6 +239,8 @@ def render_html(r: Rapport) -> str:
             case=r.case,
             tekst=tekst,
             partner=r.partner,
+            groep=groep_zichtbaar(r),
+            kern={"a": round(r.simulatie.plafond), "b": round(r.simulatie.lumpsum)},  # C = A − B
             res=r.simulatie,
             secties=secties,
             figuren=plaatjes,

@@ -3,8 +3,7 @@
 Each function returns a :class:`plafond.xlsx.Tabel` (a DataFrame with Dutch column names
 and the number format of each column), so the Excel and the HTML writer show the same
 figures. In a partner pack (``Rapport.partner``) the tables hold that partner's own rows and
-the other partners only together ("andere partners samen"); :mod:`plafond.report.partner`
-then anonymises whatever free text is left.
+the other partners only as the group that :mod:`plafond.report.partner` allows.
 """
 
 from __future__ import annotations
@@ -13,12 +12,13 @@ import numpy as np
 import pandas as pd
 
 from plafond.cases.framework import tarief_opbouw
+from plafond.cases.geld import centen, verdeel_centen
 from plafond.montecarlo.schatters import wilson
 from plafond.report.maak import Rapport
+from plafond.report.partner import ANDERE_EN_OVERIG, ANDEREN, SAMENGEVOEGD, Pakket, groep_cellen
+from plafond.report.partner import pakket as _pakket
 from plafond.xlsx import Tabel
 
-#: Label of the other partners taken together in a partner pack.
-ANDEREN = "andere partners samen"
 #: Spending percentiles on the risico sheet (fractions).
 PERCENTIELEN = (0.01, 0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95, 0.99)
 #: Plafonds on the exceedance table, relative to A.
@@ -32,20 +32,32 @@ def naam_van(r: Rapport) -> dict[str, str]:
     return {a.id: a.naam for a in r.case.aanbieders}
 
 
+def pakket(r: Rapport) -> Pakket | None:
+    """The partner pack's rules (None for the full report)."""
+    if r.partner is None:
+        return None
+    return _pakket(r.case, r.partner, r.simulatie.terugvordering["lumpsum"].to_dict())
+
+
+def groep_zichtbaar(r: Rapport) -> bool:
+    """Whether totals over all partners may be shown (full report, or a pack with a group)."""
+    p = pakket(r)
+    return p is None or p.groep
+
+
 def samenvatting(r: Rapport) -> Tabel:
     """A, B, C, overschrijdingskans with interval, expected and 95 % overschrijding, etc."""
     s, case = r.simulatie, r.case
     lo, hi = s.overschrijdingskans_ci95
     c_verwacht = sum(o.mean() for o in case.kader.overige_uitgaven)
     p95 = s.uitgaven["p95"]
+    tabel = partners(r).frame.set_index("aanbieder")
     rijen: list[tuple[str, object, str | None]] = [
         ("case", case.naam, None),
         ("jaar", case.jaar, None),
         ("verdeling", _verdeling_label(r), None),
-        ("A  budgetplafond", s.plafond, "euro"),
-        ("B  lumpsum partners", s.lumpsum, "euro"),
-        ("C  budget overige uitgaven (A − B)", s.plafond - s.lumpsum, "euro"),
-        ("C  verwachte overige uitgaven (raming)", c_verwacht, "euro"),
+        ("A  budgetplafond", centen(s.plafond), "euro"),
+        *_b_en_c(r, tabel, c_verwacht),
         ("uitgaven verwacht", s.uitgaven["gemiddelde"], "euro"),
         ("uitgaven p95", p95, "euro"),
         ("overschrijdingskans", s.overschrijdingskans, "procent"),
@@ -68,24 +80,45 @@ def samenvatting(r: Rapport) -> Tabel:
             (f"  95%-interval, laag ({pct})", laag, "euro"),
             (f"  95%-interval, hoog ({pct})", hoog, "euro"),
         ]
-    rijen.append(
-        ("verwachte terugvordering, alle partners", s.terugvordering["verwacht"].sum(), "euro")
-    )
+    if groep_zichtbaar(r):
+        alle = tabel.loc["totaal", "terugvordering verwacht"]
+        rijen.append(("verwachte terugvordering, alle partners", alle, "euro"))
     if r.partner is not None:
         t = s.terugvordering.loc[r.partner]
+        eigen = tabel.loc[r.partner]  # as footed on the partners sheet
         rijen += [
-            (f"partner {r.partner}: lumpsum", t["lumpsum"], "euro"),
-            (f"partner {r.partner}: verwachte terugvordering", t["verwacht"], "euro"),
+            (f"partner {r.partner}: lumpsum", eigen["lumpsum"], "euro"),
+            (
+                f"partner {r.partner}: verwachte terugvordering",
+                eigen["terugvordering verwacht"],
+                "euro",
+            ),
             (f"partner {r.partner}: kans op terugvordering", t["kans"], "procent"),
             (f"partner {r.partner}: terugvordering p95", t["p95"], "euro"),
         ]
     rijen += [
         ("scenario's", s.scenarios, "getal"),
         ("methode", s.methode, None),
-        ("seed", str(s.seed), None),  # text: Excel would round a 20-digit integer
+        ("seed", str(s.seed), "tekst"),  # as text: Excel keeps 15 digits of a number
     ]
     frame = pd.DataFrame([(a, b) for a, b, _ in rijen], columns=["grootheid", "waarde"])
     return Tabel(frame, {"waarde": [f for _, _, f in rijen]})
+
+
+def _b_en_c(
+    r: Rapport, tabel: pd.DataFrame, c_verwacht: float
+) -> list[tuple[str, object, str | None]]:
+    """B and C (C = A − B to the cent); in a pack without a group only A − own lumpsum."""
+    a = centen(r.simulatie.plafond)
+    if groep_zichtbaar(r):
+        b = float(tabel.loc["totaal", "lumpsum"])
+        return [
+            ("B  lumpsum partners", b, "euro"),
+            ("C  budget overige uitgaven (A − B)", centen(a - b), "euro"),
+            ("C  verwachte overige uitgaven (raming)", c_verwacht, "euro"),
+        ]
+    eigen = float(tabel.loc[r.partner, "lumpsum"])
+    return [(f"{ANDERE_EN_OVERIG} (A − eigen lumpsum)", centen(a - eigen), "euro")]
 
 
 def _verdeling_label(r: Rapport) -> str:
@@ -97,18 +130,18 @@ def _verdeling_label(r: Rapport) -> str:
 def verdeling_tabel(r: Rapport) -> pd.DataFrame:
     """The allocation as rows gebied, aanbieder, product, bedrag, volume, tarief.
 
-    In a partner pack the other partners are summed per gebied and product (tarief then
-    the bedrag-weighted mean, euro per eenheid).
+    In a partner pack the other partners are summed per gebied and product where at least
+    two of them are, the other cells merged (:func:`partner.groep_cellen`; tarief then the
+    bedrag-weighted mean, euro per eenheid); without a group only the own rows.
     """
     frame = r.verdeling.reset_index()
-    if r.partner is None:
+    p = pakket(r)
+    if p is None:
         return frame
     eigen = frame[frame["aanbieder"] == r.partner]
-    anderen = (
-        frame[frame["aanbieder"] != r.partner]
-        .groupby(["gebied", "product"], as_index=False)[["bedrag", "volume"]]
-        .sum()
-    )
+    if not p.groep:
+        return eigen.reset_index(drop=True)
+    anderen = groep_cellen(frame[frame["aanbieder"].isin(p.anderen)])
     anderen["aanbieder"] = ANDEREN
     anderen["tarief"] = anderen["bedrag"] / anderen["volume"].where(anderen["volume"] > 0)
     return pd.concat([eigen, anderen[eigen.columns]], ignore_index=True)
@@ -128,7 +161,7 @@ def heatmap(r: Rapport) -> pd.DataFrame:
     tabel = frame.pivot_table(
         index="gebied", columns="aanbieder", values="bedrag", aggfunc="sum", fill_value=0.0
     )
-    volgorde = [g.id for g in r.case.gebieden if g.id in tabel.index]
+    volgorde = [g for g in (*(g.id for g in r.case.gebieden), SAMENGEVOEGD) if g in tabel.index]
     kolommen = [a for a in (*r.case.partners(), ANDEREN) if a in tabel.columns]
     return tabel.reindex(index=volgorde, columns=kolommen)
 
@@ -221,13 +254,32 @@ def partners(r: Rapport) -> Tabel:
     if r.partner is None:
         rijen = [_partner_rij(bron.loc[[a]], a, namen.get(a, "")) for a in bron.index]
     else:
-        rijen = [
-            _partner_rij(bron.loc[[r.partner]], r.partner, namen.get(r.partner, "")),
-            _partner_rij(bron.drop(index=r.partner), ANDEREN, ""),
-        ]
-    rijen.append(_partner_rij(bron, "totaal", ""))
-    frame = pd.DataFrame(rijen)
+        rijen = [_partner_rij(bron.loc[[r.partner]], r.partner, namen.get(r.partner, ""))]
+        if groep_zichtbaar(r):
+            rijen.append(_partner_rij(bron.drop(index=r.partner), ANDEREN, ""))
+    if groep_zichtbaar(r):
+        rijen.append(_partner_rij(bron, "totaal", ""))
+    frame = voet(pd.DataFrame(rijen), [k for k, bron, _ in PARTNER_KOLOMMEN if bron in _OPTELBAAR])
     return Tabel(frame, {k: f for k, _, f in PARTNER_KOLOMMEN})
+
+
+def voet(frame: pd.DataFrame, kolommen: list[str], label: str = "totaal") -> pd.DataFrame:
+    """``frame`` with ``kolommen`` to the cent, the rows footing to the row ``label``.
+
+    The total is rounded to the cent and the other rows by the largest-remainder method
+    (:func:`cases.geld.verdeel_centen`), so the shown rows add up to the shown total.
+    """
+    frame = frame.copy()
+    is_totaal = frame.iloc[:, 0] == label
+    for k in kolommen:
+        delen = frame.loc[~is_totaal, k].astype(float)
+        if is_totaal.any():
+            totaal = centen(float(delen.sum()))
+            frame.loc[~is_totaal, k] = verdeel_centen(delen.to_numpy(), totaal)
+            frame.loc[is_totaal, k] = totaal
+        else:
+            frame.loc[~is_totaal, k] = [centen(x) for x in delen]
+    return frame
 
 
 def terugvordering_plot(r: Rapport) -> pd.DataFrame:
@@ -241,6 +293,8 @@ def terugvordering_plot(r: Rapport) -> pd.DataFrame:
     t = r.simulatie.terugvordering
     if r.partner is None:
         return t[["verwacht", "p95"]].copy()
+    if not groep_zichtbaar(r):
+        return t.loc[[r.partner], ["verwacht", "p95"]].copy()
     anderen = t.drop(index=r.partner)
     een_pot = r.case.kader.risicodeling.verdeelsleutel != "gemeente"
     groep = pd.DataFrame(
@@ -277,6 +331,10 @@ def gevoeligheid(r: Rapport) -> Tabel:
             "effect": g["effect"],
         }
     )
+    if not groep_zichtbaar(r):  # the p10/p90 of the C lines would give C, and so B
+        c_regel = g["soort"] == "overige_uitgaven"
+        frame["laag"] = frame["laag"].where(~c_regel, None)
+        frame["hoog"] = frame["hoog"].where(~c_regel, None)
     soort = [("euro" if s == "overige_uitgaven" else "fractie") for s in g["soort"]]
     return Tabel(
         frame,

@@ -7,10 +7,8 @@ report; what it returns (:class:`Rapport`) is plain results, turned into tables 
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
@@ -18,6 +16,7 @@ import plafond.montecarlo as montecarlo
 import plafond.optimize as optimize
 from plafond.cases import Case, CaseError, framework
 from plafond.cases.framework import Framework
+from plafond.herkomst import sha256_bestand  # noqa: F401  (re-exported by plafond.report)
 from plafond.montecarlo import SimulatieResultaat
 from plafond.montecarlo.gevoeligheid import KOLOMMEN, tornado
 
@@ -66,15 +65,6 @@ class Rapport:
     partner: str | None = None
     bron: str | None = None
     bron_sha256: str | None = None
-
-
-def sha256_bestand(pad: Path) -> str:
-    """The sha256 of a file's bytes, as 64 hex digits."""
-    h = hashlib.sha256()
-    with pad.open("rb") as f:
-        for blok in iter(lambda: f.read(1 << 20), b""):
-            h.update(blok)
-    return h.hexdigest()
 
 
 def verdeling_uit_case(case: Case) -> pd.DataFrame:

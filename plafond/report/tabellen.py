@@ -7,7 +7,6 @@ import pandas as pd
 from plafond.report import inhoud
 from plafond.report.aannames import aannames
 from plafond.report.maak import Rapport
-from plafond.report.partner import anonimiseer, anonimiseer_frame, vervangingen
 from plafond.xlsx import Tabel
 
 #: Sheet names, in order, with the title the HTML report gives them.
@@ -33,16 +32,17 @@ def bladen(r: Rapport) -> dict[str, list[Tabel]]:
         "gevoeligheid": [inhoud.gevoeligheid(r)],
         "aannames": [aannames(r)],
     }
-    if r.partner is None:
-        return uit
-    vervanging = vervangingen(r.case, r.partner)
-    return {naam: [anonimiseer(t, vervanging) for t in tabellen] for naam, tabellen in uit.items()}
+    return uit
+
+
+#: What the tornado plot draws: no input values, only their effect.
+TORNADO_KOLOMMEN = ["invoer", "overschrijding_laag", "overschrijding_hoog", "basis"]
 
 
 def figuurdata(r: Rapport) -> dict[str, pd.DataFrame]:
-    """The tables behind the heatmap and the terugvordering plot (partner pack applied)."""
-    uit = {"heatmap": inhoud.heatmap(r), "terugvordering": inhoud.terugvordering_plot(r)}
-    if r.partner is None:
-        return uit
-    vervanging = vervangingen(r.case, r.partner)
-    return {k: anonimiseer_frame(v, vervanging) for k, v in uit.items()}
+    """The tables behind the heatmap, terugvordering and tornado plots (partner pack applied)."""
+    return {
+        "heatmap": inhoud.heatmap(r),
+        "terugvordering": inhoud.terugvordering_plot(r),
+        "tornado": r.gevoeligheid[TORNADO_KOLOMMEN],
+    }

@@ -87,7 +87,8 @@ def test_workbook_cells_equal_independent_simulate_and_optimize(werkboek, ref_ca
     for a in ref_case.partners():
         rij = dict(zip(kop, p[a], strict=False))
         t = res.terugvordering.loc[a]
-        assert rij["terugvordering verwacht"] == pytest.approx(t["verwacht"])
+        # to the cent: the partners sheet shows footed cents (cases/README.md, Rounding)
+        assert rij["terugvordering verwacht"] == pytest.approx(t["verwacht"], abs=0.01)
         assert rij["terugvordering p95"] == pytest.approx(t["p95"])
         assert rij["kans op terugvordering"] == pytest.approx(t["kans"])
     ws = werkboek["allocatie"]
@@ -122,7 +123,7 @@ def test_aannames_hold_seed_n_methode_version_and_the_file_hash(tmp_path):
     }
     import plafond
 
-    assert rijen[("run", "seed", None)] == 11
+    assert rijen[("run", "seed", None)] == "11"  # text: exact in Excel
     assert rijen[("run", "scenario's", None)] == 4096
     assert rijen[("run", "methode", None)] == "mc"
     assert rijen[("run", "plafond versie", None)] == plafond.__version__
