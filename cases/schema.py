@@ -269,6 +269,7 @@ class Marktordening(_Rij):
     minimum_bedrag: tuple[MinimumBedrag, ...] = ()
     transitie_band: Fractie | None = None
     overige_dekken: bool = True
+    max_opslag: Fractie = 0.0
 
 
 class Case(BaseModel):

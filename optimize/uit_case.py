@@ -132,6 +132,7 @@ def problem_from_case(case: Case) -> AllocationProblem:
         lumpsum=lumpsum,
         transitie_band=mo.transitie_band,
         gewicht=gebied_gewicht(case),
+        max_opslag=mo.max_opslag,
         eenheden=tuple(p.eenheid for p in case.producten),
         naam=case.naam,
     )

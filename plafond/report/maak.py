@@ -153,7 +153,7 @@ def maak_rapport(
         )
     kader = framework.kader(case)
     if allocatie == "optimaal":
-        verdeling = optimize.allocate(case, doel="kosten").allocatie
+        verdeling = optimize.allocate(case, doel="kosten").allocatie[["bedrag", "volume", "tarief"]]
     else:
         verdeling = verdeling_uit_case(case)
     lumpsum = lumpsum_uit_verdeling(case, verdeling) if allocatie == "optimaal" else None
