@@ -202,6 +202,11 @@ UITLEG: dict[str, tuple[str, str]] = {
     "max_aanbieders_per_gebied": ("aantal", "hoogstens zoveel aanbieders per gebied"),
     "transitie_band": ("fractie", "bedrag per partner blijft binnen ± dit deel van zijn lumpsum"),
     "overige_dekken": ("true of false", "mogen de overige aanbieders vraag dekken"),
+    "max_opslag": (
+        "fractie",
+        "hoogstens zoveel boven het reële tarief van het geleverde volume (doel verdeling); "
+        "zonder volume nooit een bedrag",
+    ),
 }
 
 
