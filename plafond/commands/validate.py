@@ -42,7 +42,17 @@ def render(case: Case, fw: framework.Framework, *, opbouw: bool = False) -> str:
             [
                 [f"A  budgetplafond ({herkomst})", euro(fw.plafond)],
                 ["B  lumpsum partners", euro(fw.lumpsum)],
-                ["C  overige uitgaven (A − B)", euro(fw.overige_uitgaven)],
+                *(
+                    [["R  reeds betaald aan partners (van de lumpsum af)", euro(fw.reeds_betaald)]]
+                    if fw.reeds_betaald
+                    else []
+                ),
+                [
+                    "C  overige uitgaven (A − B − R)"
+                    if fw.reeds_betaald
+                    else "C  overige uitgaven (A − B)",
+                    euro(fw.overige_uitgaven),
+                ],
             ],
         ),
         "",
