@@ -213,7 +213,7 @@ def define_capaciteit(m: pyo.ConcreteModel, pr: AllocationProblem) -> np.ndarray
 def define_plafond(m: pyo.ConcreteModel, pr: AllocationProblem) -> np.ndarray:
     """All bedragen plus expected overige uitgaven within the plafond.
 
-    .. math:: \\sum_k b_k + C \\le A
+    .. math:: \\sum_k b_k + C + R \\le A  \\quad (R: reeds_betaald)
     """
     coefs, variabelen = [1.0] * pr.n_combos, list(m.b)
     slack = _slack(m, "plafond", 1, 1.0)

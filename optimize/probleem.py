@@ -85,6 +85,8 @@ class AllocationProblem:
         Most that may be paid above the reëel tarief, as a fraction of the reëel cost of
         the volume delivered: ``b_k <= (1 + max_opslag) * t_k * v_k``. So nothing is
         paid for a combination without volume. Default 0: the reëel tarief exactly.
+    reeds_betaald : float
+        Already paid to partners in the year (euro): spent within the plafond.
     eenheden : tuple of str
         Unit name per product ("uur", "dagdeel"), for messages.
     naam : str
@@ -111,6 +113,7 @@ class AllocationProblem:
     transitie_band: float | None = None
     gewicht: np.ndarray | None = None
     max_opslag: float = 0.0
+    reeds_betaald: float = 0.0
     eenheden: tuple[str, ...] = field(default=())
     naam: str = "probleem"
 
@@ -144,6 +147,7 @@ class AllocationProblem:
         put(self, "gewicht", _frozen(gw, float, (g,), "gewicht"))
         put(self, "minimum_bedrag", tuple(self.minimum_bedrag))
         put(self, "max_opslag", float(self.max_opslag))
+        put(self, "reeds_betaald", float(self.reeds_betaald))
         if not self.eenheden:
             put(self, "eenheden", ("eenheid",) * p)
         self._check(g, a, p)
@@ -189,8 +193,8 @@ class AllocationProblem:
 
     @property
     def budget(self) -> float:
-        """Plafond minus expected overige uitgaven, euro."""
-        return self.plafond - float(self.overige_uitgaven.sum())
+        """Plafond minus expected overige uitgaven and reeds_betaald, euro."""
+        return self.plafond - float(self.overige_uitgaven.sum()) - self.reeds_betaald
 
     @property
     def heeft_binairen(self) -> bool:

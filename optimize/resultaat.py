@@ -77,6 +77,8 @@ class Allocatie:
     duals_bron : str
         "lp", "milp_vast" (duals of the LP with the binaries fixed) or "geen".
     tijden : Tijden
+    reeds_betaald : float
+        Already paid to partners (euro), spent within the plafond.
     verdeling : DataFrame or None
         Doel verdeling only: per gebied eerlijk_deel, uitgaven, afwijking (euro).
     """
@@ -96,6 +98,7 @@ class Allocatie:
     duals_bron: str
     tijden: Tijden
     verdeling: pd.DataFrame | None = None
+    reeds_betaald: float = 0.0
 
     @property
     def opslag(self) -> float:
@@ -147,6 +150,7 @@ class Allocatie:
             "totaal": self.totaal,
             "plafond": float(self.plafond),
             "overige_uitgaven": float(self.overige_uitgaven),
+            "reeds_betaald": float(self.reeds_betaald),
             "allocatie": [
                 {
                     "gebied": str(r.gebied),
@@ -302,6 +306,7 @@ def extraheer(
         duals_bron=opl.duals_bron,
         tijden=Tijden(*tijden, extractie=time.perf_counter() - begin),
         verdeling=eerlijk_deel(pr, per_gebied) if doel is Doel.VERDELING else None,
+        reeds_betaald=pr.reeds_betaald,
     )
 
 

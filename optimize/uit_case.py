@@ -11,8 +11,8 @@ Choices made here (documented in the README's Optimize section):
 - With ``marktordening.overige_dekken`` the expected overige uitgaven buy volume at the
   product's reëel tarief, which reduces the demand the partners must cover.
 - The overige uitgaven are those after ``kader.uitsluitingen``; amounts already paid to
-  partners (``kader.reeds_betaald``) are spent, so the plafond of the problem is
-  A − reeds_betaald.
+  partners (``kader.reeds_betaald``) are spent, so the budget for the
+  allocation is A − C − reeds_betaald.
 - The verdeling weight of a gebied is
   ``inwoners * (1 + 4 * aandeel_75plus + 1 * aandeel_laag_inkomen)`` (missing shares: 0):
   a 75-plusser counts five times (Wmo use of 75+ is about five times the average,
@@ -125,7 +125,8 @@ def problem_from_case(case: Case) -> AllocationProblem:
         tarief=tarief,
         vraag=vraag,
         capaciteit=capaciteit,
-        plafond=kader.plafond - kader.reeds_betaald,  # what is already paid is spent
+        plafond=kader.plafond,
+        reeds_betaald=kader.reeds_betaald,  # already paid: spent within the plafond
         overige_uitgaven=overige,
         overige_volume=overige_volume,
         max_gebieden=max_gebieden,

@@ -156,8 +156,16 @@ def render(res: optimize.Allocatie) -> str:
                 ["totaal verdeeld", euro(res.totaal)],
                 ["waarvan opslag boven reëel tarief", euro(res.opslag)],
                 ["verwachte overige uitgaven", euro(res.overige_uitgaven)],
+                *(
+                    [["reeds betaald aan partners", euro(res.reeds_betaald)]]
+                    if res.reeds_betaald
+                    else []
+                ),
                 ["plafond", euro(res.plafond)],
-                ["ruimte", euro(res.plafond - res.totaal - res.overige_uitgaven)],
+                [
+                    "ruimte",
+                    euro(res.plafond - res.totaal - res.overige_uitgaven - res.reeds_betaald),
+                ],
             ],
             rechts={1},
         ),
