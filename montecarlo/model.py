@@ -12,11 +12,15 @@ How the case enters the simulation:
   (``framework.tarief(case, product, aanbieder)``). Demand and C lines are linked through
   the copula (same gemeente: ``binnen_gemeente``), so a year of high demand tends to be a
   year of high C as well.
-- Verdeelsleutel ``lumpsum``: one pot, weights the lumpsum per partner. ``sleutel``: one
-  pot, weights ``risicodeling.sleutel``. ``gemeente``: one pot per gemeente with its own
-  plafond (the framework's derived plafond per gemeente, scaled to A when A is given) and
-  lumpsum; each gemeente's overschrijding is shared by the partners pro rata their lumpsum
-  in that gemeente.
+- Pots (``cases.framework.potten``): verdeelsleutel ``lumpsum`` or ``sleutel`` has one
+  pot (weights the lumpsum per partner, or ``risicodeling.sleutel``); ``gemeente``,
+  ``product`` and ``gemeente_product`` have one pot per gemeente, product or pair, with its
+  own plafond (given in ``kader.plafonds``, or derived and scaled to A) and the lumpsum in
+  it; each pot's overschrijding is shared by the partners pro rata their lumpsum there. An
+  allocation given line by line (``allocatie``) fills the pots directly; lumpsums given per
+  partner are split over the pots as the case's lumpsum lines are.
+- C lines are those of ``framework.overige_uitgaven`` (after ``kader.uitsluitingen``);
+  ``kader.reeds_betaald`` is fixed spending in its pot and income of its partner.
 - ``maximum`` is a fraction of each partner's (total) lumpsum.
 - ``kader.prijsschok`` (optional): realised CAO wage growth minus the indexatie granted, a
   fraction. It raises the partners' real cost per unit: exploitation cost = volume ×

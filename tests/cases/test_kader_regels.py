@@ -195,3 +195,28 @@ def test_pot_plafonds_refused_with_one_line(sleutel, rijen, melding):
     data["kader"]["plafond"] = 700_000
     with pytest.raises(CaseError, match="som van kader.plafonds"):
         case_from_dict(data)
+
+
+def test_new_keys_round_trip_through_excel(tmp_path, worked_example):
+    import openpyxl
+    from plafond.cases import load_case
+    from plafond.cases.excel import write_workbook
+
+    data = _potten_case("gemeente_product", GP_PLAFONDS)
+    data["kader"]["opslagen"] = [
+        {"aanbieder": "p1", "gebied": "stad", "product": "BGI", "bedrag": 1_000,
+         "indexeren": True, "taakstelling_toepassen": True}
+    ]  # fmt: skip
+    data["kader"]["uitsluitingen"] = [{"gemeente": "Dorp", "product": "BGG", "aandeel": 0.1}]
+    data["kader"]["reeds_betaald"] = [{"aanbieder": "p1", "bedrag": 5_000, "gebied": "dorp"}]
+    case = case_from_dict(data)
+    pad = write_workbook(case, tmp_path / "potten.xlsx")
+    assert load_case(pad) == case
+    # a Dutch user writes ja/nee in the switch columns
+    wb = openpyxl.load_workbook(pad)
+    ws = wb["opslagen"]
+    kop = [c.value for c in ws[1]]
+    ws.cell(2, kop.index("taakstelling_toepassen") + 1, "nee")
+    wb.save(pad)
+    (opslag,) = load_case(pad).kader.opslagen
+    assert opslag.indexeren is True and opslag.taakstelling_toepassen is False
