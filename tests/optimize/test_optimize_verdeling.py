@@ -15,8 +15,6 @@ from openpyxl import load_workbook
 from plafond.cases import load_case
 from plafond.optimize import allocate
 
-from .test_optimize_cases import run_cli
-
 
 @pytest.mark.parametrize("naam", ["maastricht-heuvelland-2022", "heerlen-2020"])
 def test_verdeling_pays_only_volume_at_the_reeel_tarief(naam) -> None:
@@ -43,18 +41,22 @@ def test_verdeling_fair_share_table_adds_up() -> None:
     assert allocate(case, doel="kosten").verdeling is None
 
 
-def test_opslag_columns_in_every_output(tmp_path) -> None:
-    case = "maastricht-heuvelland-2022"
-    tekst = run_cli("optimize", case, "--doel", "verdeling").stdout
+def test_opslag_columns_in_every_output(tmp_path, capsys) -> None:
+    from plafond.cli import main
+
+    args = ["optimize", "maastricht-heuvelland-2022", "--doel", "verdeling"]
+    assert main(args) == 0
+    tekst = capsys.readouterr().out
     assert "effectief tarief" in tekst and "opslag boven reëel" in tekst
     assert "waarvan opslag boven reëel tarief" in tekst and "Eerlijk deel per gebied" in tekst
-    doc = json.loads(run_cli("optimize", case, "--doel", "verdeling", "--json").stdout)
+    assert main([*args, "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
     assert {"effectief_tarief", "opslag"} <= set(doc["allocatie"][0])
     assert doc["opslag"] == pytest.approx(sum(r["opslag"] for r in doc["allocatie"]))
     assert set(doc["verdeling"]) == {"maastricht", "meerssen", "valkenburg"}
     uit_csv, uit_xlsx = tmp_path / "v.csv", tmp_path / "v.xlsx"
     for uit in (uit_csv, uit_xlsx):
-        assert run_cli("optimize", case, "--doel", "verdeling", "-o", str(uit)).returncode == 0
+        assert main([*args, "-o", str(uit)]) == 0
     with uit_csv.open(encoding="utf-8") as f:
         assert {"effectief_tarief", "opslag"} <= set(next(csv.reader(f)))
     wb = load_workbook(uit_xlsx, read_only=True)
