@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 import numpy as np
+from plafond.cases.checks_kader import check_kader_regels
 from plafond.cases.errors import CaseError
 from plafond.cases.schema import Case
 
@@ -211,4 +212,4 @@ def check_plafond(case: Case, bron: str) -> None:
         )
 
 
-CHECKS = (*CHECKS, check_plafond)
+CHECKS = (*CHECKS, check_kader_regels, check_plafond)

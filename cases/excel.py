@@ -46,9 +46,12 @@ from plafond.cases.schema import (
     MinimumBedrag,
     Opslag,
     OverigeUitgave,
+    PotPlafond,
     Product,
+    ReedsBetaald,
     Risicodeling,
     Tarief,
+    Uitsluiting,
     Vraag,
     Werkgebied,
 )
@@ -87,6 +90,9 @@ TABLES: dict[str, tuple[str, type[BaseModel], list[str]]] = {
     "opslagen": ("kader.opslagen", Opslag, _fields(Opslag)),
     "overige_uitgaven": ("kader.overige_uitgaven", OverigeUitgave, ["gebied", "product", *_PARAMS]),
     "minimum_bedrag": ("marktordening.minimum_bedrag", MinimumBedrag, _fields(MinimumBedrag)),
+    "uitsluitingen": ("kader.uitsluitingen", Uitsluiting, _fields(Uitsluiting)),
+    "reeds_betaald": ("kader.reeds_betaald", ReedsBetaald, _fields(ReedsBetaald)),
+    "plafonds": ("kader.plafonds", PotPlafond, _fields(PotPlafond)),
 }
 #: Key/value sheets: sheet → (model, keys in order).
 KEY_SHEETS: dict[str, tuple[type[BaseModel], list[str]]] = {
@@ -95,7 +101,15 @@ KEY_SHEETS: dict[str, tuple[type[BaseModel], list[str]]] = {
         Kader,
         [
             *_fields(
-                Kader, "prijsschok", "opslagen", "overige_uitgaven", "correlatie", "risicodeling"
+                Kader,
+                "prijsschok",
+                "opslagen",
+                "overige_uitgaven",
+                "correlatie",
+                "risicodeling",
+                "uitsluitingen",
+                "reeds_betaald",
+                "plafonds",
             ),
             *(f"{_SCHOK}{p}" for p in _SCHOK_PARAMS),
             *(f"correlatie.{f}" for f in _fields(Correlatie, "matrix")),
@@ -107,13 +121,15 @@ KEY_SHEETS: dict[str, tuple[type[BaseModel], list[str]]] = {
 #: Sheets in workbook order.
 SHEETS = ["case", "producten", "gebieden", "aanbieders", "tarieven", "historie", "vraag",
           "werkgebied", "kader", "opslagen", "overige_uitgaven", "marktordening",
-          "minimum_bedrag"]  # fmt: skip
-OPTIONAL = ("werkgebied", "minimum_bedrag", _MATRIX)
+          "minimum_bedrag", "uitsluitingen", "reeds_betaald", "plafonds"]  # fmt: skip
+OPTIONAL = ("werkgebied", "minimum_bedrag", _MATRIX, "uitsluitingen", "reeds_betaald", "plafonds")
 REQUIRED_SHEETS = [s for s in SHEETS if s not in OPTIONAL]
 _EURO = {
     "historie": {"omzet"},
     "opslagen": {"bedrag"},
     "minimum_bedrag": {"bedrag"},
+    "reeds_betaald": {"bedrag"},
+    "plafonds": {"plafond"},
     "tarieven": {"tarief", "cao_uurloon", "reiskosten"},
     "kader": {"plafond"},
     "overige_uitgaven": {"gemiddelde", "sd", "min", "modus", "max"},
@@ -122,6 +138,7 @@ _CODES = {"id", "rol", "product", "aanbieder", "gebied", "verdeling", "verdeelsl
           "drempel_soort"}  # fmt: skip
 _TEXT = _CODES | {"naam", "eenheid", "gemeente", "bron", "toelichting", "omschrijving"}
 _BOOL = {"ja": True, "nee": False, "waar": True, "onwaar": False, "true": True, "false": False}
+_BOOL_LEAVES = {"overige_dekken", "indexeren", "taakstelling_toepassen"}
 _EMPTY = object()
 
 
@@ -163,7 +180,7 @@ def _value(value: Any, column: str) -> Any:
             value = value[1:]  # neutralised by safe_cell when written
         if leaf in _CODES:
             value = value.strip()
-        if leaf == "overige_dekken" and value.strip().lower() in _BOOL:
+        if leaf in _BOOL_LEAVES and value.strip().lower() in _BOOL:
             return _BOOL[value.strip().lower()]
         if leaf not in _TEXT and leaf != "waarden" and lees_getal(value) is not None:
             return lees_getal(value)  # a number typed as text: 7,5% or 0,0387
@@ -408,6 +425,9 @@ _RENAME = {
     "kader.opslagen": "opslagen",
     "kader.overige_uitgaven": "overige_uitgaven",
     "marktordening.minimum_bedrag": "minimum_bedrag",
+    "kader.uitsluitingen": "uitsluitingen",
+    "kader.reeds_betaald": "reeds_betaald",
+    "kader.plafonds": "plafonds",
     "kader.correlatie.matrix": _MATRIX,
 }
 

@@ -159,6 +159,7 @@ def valideer(wb: Workbook) -> None:
 
 def voorbeeld() -> Case:
     """The reference case shortened to one product, one gebied, a partner and overig."""
+    from plafond.cases import framework
     from plafond.cases.load import case_from_dict, load_case
 
     ref = load_case(REFERENTIE)
@@ -209,6 +210,20 @@ def voorbeeld() -> Case:
     markt["minimum_bedrag"] = [
         {"aanbieder": keep[0], "gebied": gebied, "product": product, "bedrag": 100_000.0}
     ]
+    gemeente = data["gebieden"][0]["gemeente"]
+    kader["uitsluitingen"] = [
+        {"gemeente": gemeente, "product": product, "aandeel": 0.05,
+         "omschrijving": "voorbeeld: cliënten 70+ buiten het kader"}
+    ]  # fmt: skip
+    kader["reeds_betaald"] = [
+        {"aanbieder": keep[0], "bedrag": 10_000.0, "omschrijving": "voorbeeld: al betaald"}
+    ]
+    kader["plafonds"] = []
+    kader["plafond"] = None
+    kort = framework.kader(case_from_dict(data, bron="<sjabloon>"))
+    kader["plafonds"] = [
+        {"gemeente": gemeente, "product": product, "plafond": round(kort.plafond, 2)}
+    ]
     return case_from_dict(data, bron="<sjabloon>")
 
 
@@ -226,6 +241,11 @@ _BLAD = {
     "overige_uitgaven": "raming (in euro) van wat C werkelijk kost, met onzekerheid",
     "marktordening": "regels voor de verdeling over aanbieders en gebieden",
     "minimum_bedrag": "optioneel: minimumbedrag voor een aanbieder",
+    "uitsluitingen": "optioneel: een aandeel van historie en C dat uit plafond A gaat "
+    "(bijv. BGG 70+)",
+    "reeds_betaald": "optioneel: bedragen die een partner dit jaar al kreeg; van zijn lumpsum af",
+    "plafonds": "optioneel: een gegeven plafond per pot (gemeente, product of beide); "
+    "samen plafond A",
     _MATRIX: "optioneel: correlatie per paar gebieden (kolom gebied, dan een kolom per gebied)",
 }
 _UNIT = {"clienten": "cliënten", "volume_per_client": "eenheden per cliënt", "": "euro"}
@@ -310,9 +330,10 @@ UITLEG: dict[str, tuple[str, str]] = {
     "correlatie.tussen_gemeenten": ("van -1 tot 1", "correlatie tussen gemeenten"),
     "risicodeling.aandeel_partners": ("fractie", "deel van de overschrijding voor de partners"),
     "risicodeling.verdeelsleutel": (
-        "lumpsum, sleutel of gemeente",
+        "lumpsum, sleutel, gemeente, product of gemeente_product",
         "verdeling over partners: naar lumpsum, naar de gewichten "
-        "risicodeling.sleutel.<aanbieder>, of per gemeente",
+        "risicodeling.sleutel.<aanbieder>, of een pot per gemeente, product of "
+        "gemeente × product (naar lumpsum in de pot)",
     ),
     "risicodeling.drempel": ("fractie van A", "geen terugvordering onder deze overschrijding"),
     "risicodeling.drempel_soort": (
@@ -327,6 +348,28 @@ UITLEG: dict[str, tuple[str, str]] = {
     "max_aanbieders_per_gebied": ("aantal", "hoogstens zoveel aanbieders per gebied"),
     "transitie_band": ("fractie", "bedrag per partner blijft binnen ± dit deel van zijn lumpsum"),
     "overige_dekken": ("true of false", "mogen de overige aanbieders vraag dekken"),
+    "opslagen.indexeren": ("true of false", "true: bedrag × (1 + indexatie)"),
+    "opslagen.taakstelling_toepassen": (
+        "true of false",
+        "true: bedrag × (1 − taakstelling), zoals plafond en lumpsum",
+    ),
+    "opslagen.bedrag": ("euro", "opslag op de lumpsum van deze partner (vóór de schakelaars)"),
+    "uitsluitingen.gemeente": ("tekst", "de gemeente (zoals op blad gebieden)"),
+    "aandeel": ("fractie", "dit deel van de omzet en van C gaat uit A (0.2 = 20 %)"),
+    "uitsluitingen.aanbieder": ("code", "leeg: de overige aanbieders (C); anders deze aanbieder"),
+    "uitsluitingen.omschrijving": ("tekst", "wat wordt uitgesloten, bijv. BGG 70-plussers"),
+    "reeds_betaald.bedrag": ("euro", "al betaald in het jaar; gaat van de lumpsum af"),
+    "reeds_betaald.gebied": ("code", "leeg: naar rato over de lumpsum van de partner"),
+    "reeds_betaald.product": ("code", "leeg: naar rato over de lumpsum van de partner"),
+    "reeds_betaald.omschrijving": ("tekst", "welke arrangementen al betaald zijn"),
+    "plafonds.gemeente": ("tekst", "de gemeente van de pot; leeg bij potten per product"),
+    "plafonds.product": ("code", "het product van de pot; leeg bij potten per gemeente"),
+    "plafonds.plafond": ("euro", "plafond van deze pot; alle potten samen zijn A"),
+    "max_opslag": (
+        "fractie",
+        "hoogstens zoveel boven het reële tarief van het geleverde volume (doel verdeling); "
+        "zonder volume nooit een bedrag",
+    ),
 }
 
 

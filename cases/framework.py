@@ -4,19 +4,27 @@ Pure functions of a :class:`~cases.schema.Case`; euros as floats, never rounded 
 
 The rules (seed 002, Maastricht-Heuvelland 2022)::
 
-    lumpsum  = omzet_vorig_jaar × (1 + indexatie) × (1 − taakstelling) + opslagen   (partners)
-    plafond  = the same over all historie (partners and overige) + opslagen,  unless given
-    C budget = A − B
+    omzet'    = omzet_vorig_jaar × (1 − uitgesloten aandeel)          (uitsluitingen)
+    opslag'   = bedrag × (1 + indexatie)? × (1 − taakstelling)?      (per opslag, by switch)
+    lumpsum   = omzet' × (1 + indexatie) × (1 − taakstelling) + opslag' − reeds_betaald
+    plafond   = omzet' × (1 + indexatie) × (1 − taakstelling) over all historie + opslag',
+                unless given (in total, or per pot in kader.plafonds)
+    C budget  = A − B − reeds_betaald
+
+Pots of the risk rule (:func:`potten`): the region, or one per gemeente, product or
+gemeente × product (``risicodeling.verdeelsleutel``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from plafond.cases.geld import centen, verdeel_centen
-from plafond.cases.schema import Case, Tarief
+from plafond.cases.schema import Case, OverigeUitgave, Tarief
 
 #: The build-up of a reëel tarief, in order: (column, label shown to the user).
 OPBOUW_STAPPEN = (
@@ -103,8 +111,62 @@ def tarief(case: Case, product: str, aanbieder: str | None = None) -> float:
     raise KeyError(f"geen tarief voor product {product!r} en aanbieder {aanbieder!r}")
 
 
+def _uitsluiting_treft(case: Case, u: Any, aanbieder: str, gebied: str, product: str) -> bool:
+    rol = {a.id: a.rol for a in case.aanbieders}
+    if case.gemeente_van().get(gebied) != u.gemeente or product != u.product:
+        return False
+    return aanbieder == u.aanbieder if u.aanbieder is not None else rol.get(aanbieder) == "overig"
+
+
+def uitgesloten_factor(case: Case, aanbieder: str, gebied: str, product: str) -> float:
+    """What remains of an omzet after ``kader.uitsluitingen``: the product of (1 − aandeel)."""
+    factor = 1.0
+    for u in case.kader.uitsluitingen:
+        if _uitsluiting_treft(case, u, aanbieder, gebied, product):
+            factor *= 1.0 - u.aandeel
+    return factor
+
+
+def overige_factor(case: Case, gebied: str, product: str) -> float:
+    """What remains of the overige uitgaven forecast in a gebied after the uitsluitingen.
+
+    Exclusions that name a partner leave C alone.
+    """
+    rol = {a.id: a.rol for a in case.aanbieders}
+    gemeente = case.gemeente_van().get(gebied)
+    factor = 1.0
+    for u in case.kader.uitsluitingen:
+        voor_c = u.aanbieder is None or rol.get(u.aanbieder) == "overig"
+        if u.gemeente == gemeente and u.product == product and voor_c:
+            factor *= 1.0 - u.aandeel
+    return factor
+
+
+def overige_uitgaven(case: Case) -> tuple[OverigeUitgave, ...]:
+    """``kader.overige_uitgaven`` with the uitsluitingen applied: each line scaled (euro).
+
+    Scaling a line by f scales its gemiddelde, sd, min, modus, max and waarden by f (cv
+    unchanged), so its mean and spread both shrink by f.
+    """
+    uit = []
+    for o in case.kader.overige_uitgaven:
+        f = overige_factor(case, o.gebied, o.product)
+        if f == 1.0:
+            uit.append(o)
+            continue
+        update = {
+            k: getattr(o, k) * f
+            for k in ("gemiddelde", "sd", "min", "modus", "max")
+            if getattr(o, k) is not None
+        }
+        if o.waarden is not None:
+            update["waarden"] = tuple(w * f for w in o.waarden)
+        uit.append(o.model_copy(update=update))
+    return tuple(uit)
+
+
 def _historie_frame(case: Case) -> pd.DataFrame:
-    """Historie joined with rol and gemeente, plus the indexed omzet (euro)."""
+    """Historie joined with rol and gemeente, the omzet after uitsluitingen and indexed (euro)."""
     rol = {a.id: a.rol for a in case.aanbieders}
     gemeente = case.gemeente_van()
     factor = (1 + case.kader.indexatie) * (1 - case.kader.taakstelling)
@@ -114,8 +176,51 @@ def _historie_frame(case: Case) -> pd.DataFrame:
     ).astype({"omzet": float})
     frame["rol"] = frame["aanbieder"].map(rol)
     frame["gemeente"] = frame["gebied"].map(gemeente)
-    frame["geindexeerd"] = frame["omzet"] * factor
+    rest = [
+        uitgesloten_factor(case, a, g, p)
+        for a, g, p in zip(frame["aanbieder"], frame["gebied"], frame["product"], strict=True)
+    ]
+    frame["uitgesloten"] = frame["omzet"] * (1.0 - np.array(rest, dtype=float))
+    frame["geindexeerd"] = (frame["omzet"] - frame["uitgesloten"]) * factor
     return frame
+
+
+def opslag_bedrag(case: Case, o: Any) -> float:
+    """The euro amount of one opslag: bedrag, indexed and cut by its switches."""
+    k = case.kader
+    return (
+        o.bedrag
+        * (1 + k.indexatie if o.indexeren else 1.0)
+        * (1 - k.taakstelling if o.taakstelling_toepassen else 1.0)
+    )
+
+
+def _opslagen_frame(case: Case) -> pd.DataFrame:
+    """Opslagen per row with their effective amount (euro) in column bedrag."""
+    return pd.DataFrame(
+        [
+            {"aanbieder": o.aanbieder, "gebied": o.gebied, "product": o.product,
+             "bedrag": opslag_bedrag(case, o)}
+            for o in case.kader.opslagen
+        ],
+        columns=["aanbieder", "gebied", "product", "bedrag"],
+    ).astype({"bedrag": float})  # fmt: skip
+
+
+def _reeds_betaald(frame: pd.DataFrame, case: Case) -> pd.Series:
+    """Reeds betaald per lumpsum line (euro): on the named lines, or pro rata the partner's."""
+    uit = pd.Series(0.0, index=frame.index)
+    bruto = frame["geindexeerd"] + frame["opslag"]
+    for r in case.kader.reeds_betaald:
+        kies = frame["aanbieder"] == r.aanbieder
+        if r.gebied is not None:
+            kies &= frame["gebied"] == r.gebied
+        if r.product is not None:
+            kies &= frame["product"] == r.product
+        basis = bruto[kies]
+        if basis.sum() > 0:
+            uit[kies] += r.bedrag * basis / basis.sum()
+    return uit
 
 
 def lumpsum_regels(case: Case) -> pd.DataFrame:
@@ -124,21 +229,23 @@ def lumpsum_regels(case: Case) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        Index (aanbieder, gebied, product); columns omzet (last year, euro), geindexeerd
-        (omzet × (1 + indexatie) × (1 − taakstelling), euro), opslag (euro), lumpsum (euro).
+        Index (aanbieder, gebied, product); columns omzet (last year, euro), uitgesloten
+        (omzet taken out by uitsluitingen, euro), geindexeerd ((omzet − uitgesloten) ×
+        (1 + indexatie) × (1 − taakstelling), euro), opslag (euro, after its switches),
+        reeds_betaald (euro) and lumpsum = geindexeerd + opslag − reeds_betaald (euro).
     """
     keys = ["aanbieder", "gebied", "product"]
     historie = _historie_frame(case)
-    historie = historie[historie["rol"] == "partner"][[*keys, "omzet", "geindexeerd"]]
-    opslagen = pd.DataFrame(
-        [o.model_dump() for o in case.kader.opslagen], columns=[*keys, "bedrag"]
-    ).astype({"bedrag": float})
-    opslagen = opslagen.groupby(keys, as_index=False)["bedrag"].sum()
+    historie = historie[historie["rol"] == "partner"][
+        [*keys, "omzet", "uitgesloten", "geindexeerd"]
+    ]
+    opslagen = _opslagen_frame(case).groupby(keys, as_index=False)["bedrag"].sum()
     frame = historie.merge(opslagen, on=keys, how="outer").fillna(
-        {"omzet": 0.0, "geindexeerd": 0.0, "bedrag": 0.0}
+        {"omzet": 0.0, "uitgesloten": 0.0, "geindexeerd": 0.0, "bedrag": 0.0}
     )
     frame = frame.rename(columns={"bedrag": "opslag"})
-    frame["lumpsum"] = frame["geindexeerd"] + frame["opslag"]
+    frame["reeds_betaald"] = _reeds_betaald(frame, case)
+    frame["lumpsum"] = frame["geindexeerd"] + frame["opslag"] - frame["reeds_betaald"]
     return frame.set_index(keys).sort_index()
 
 
@@ -151,19 +258,25 @@ class Framework:
     naam
         The case name.
     plafond
-        Budgetplafond A (euro): given in the case, or derived.
+        Budgetplafond A (euro): given in the case (in total or per pot), or derived.
     plafond_gegeven
         True when A was given rather than derived.
     lumpsum
-        B (euro): the sum of the partners' lumpsums.
+        B (euro): the sum of the partners' lumpsums (after reeds_betaald).
     overige_uitgaven
-        The C budget (euro): A − B.
+        The C budget (euro): A − B − reeds_betaald.
     lumpsum_per_aanbieder
         Series (euro) indexed by aanbieder, every partner (0 when it has no lumpsum).
     tarieven
         Series (euro per eenheid) indexed by product.
     per_gemeente_product
-        DataFrame indexed (gemeente, product): derived plafond, lumpsum, overige_uitgaven.
+        DataFrame indexed (gemeente, product): derived plafond, lumpsum, reeds_betaald,
+        overige_uitgaven (plafond − lumpsum − reeds_betaald), uitgesloten (euro of
+        last year's omzet taken out by uitsluitingen).
+    reeds_betaald
+        Total already paid to partners in the year and deducted from their lumpsum (euro).
+    potten
+        The pots of the risk rule with their plafonds (:class:`Potten`).
     """
 
     naam: str
@@ -174,24 +287,34 @@ class Framework:
     lumpsum_per_aanbieder: pd.Series
     tarieven: pd.Series
     per_gemeente_product: pd.DataFrame
+    reeds_betaald: float = 0.0
+    potten: Potten | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The validate JSON of DESIGN.md: euros to the cent, footing (:mod:`cases.geld`).
 
-        C is A − B of the rounded figures; the lumpsums per partner add up to B.
+        C is A − B − R of the rounded figures; the lumpsums per partner add up to B. Plus
+        reeds_betaald (R) and, with pots, the plafond per pot.
         """
         plafond, lumpsum = centen(self.plafond), centen(self.lumpsum)
+        reeds = centen(self.reeds_betaald)
         per = verdeel_centen(self.lumpsum_per_aanbieder.to_numpy(dtype=float), lumpsum)
-        return {
+        uit = {
             "case": self.naam,
             "plafond": plafond,
             "lumpsum": lumpsum,
-            "overige_uitgaven": centen(plafond - lumpsum),
+            "overige_uitgaven": centen(plafond - lumpsum - reeds),
             "lumpsum_per_aanbieder": {
                 k: float(v) for k, v in zip(self.lumpsum_per_aanbieder.index, per, strict=True)
             },
             "tarieven": {k: centen(v) for k, v in self.tarieven.items()},
+            "reeds_betaald": reeds,
         }
+        if self.potten is not None:
+            uit["potten"] = {
+                k: float(v) for k, v in zip(self.potten.ids, self.potten.plafond, strict=True)
+            }
+        return uit
 
     def _repr_html_(self) -> str:
         """A small HTML table for Jupyter: A, B, C and the lumpsum per partner (escaped)."""
@@ -203,7 +326,7 @@ class Framework:
         rijen = [
             ("A budgetplafond", self.plafond),
             ("B lumpsum partners", self.lumpsum),
-            ("C overige uitgaven (A − B)", self.overige_uitgaven),
+            ("C overige uitgaven (A − B − reeds betaald)", self.overige_uitgaven),
         ] + [(f"lumpsum {a}", v) for a, v in self.lumpsum_per_aanbieder.items()]
         body = "".join(
             f"<tr><td>{escape(str(k))}</td><td style='text-align:right'>{euro(v)}</td></tr>"
@@ -215,6 +338,100 @@ class Framework:
         )
 
 
+@dataclass(frozen=True, eq=False)
+class Potten:
+    """The pots of the risk rule: each has its own plafond, spending and claw-back.
+
+    Attributes
+    ----------
+    soort
+        ``regio`` (verdeelsleutel lumpsum or sleutel), ``gemeente``, ``product`` or
+        ``gemeente_product``.
+    ids
+        Pot names: "regio", a gemeente, a product, or "GEMEENTE/PRODUCT".
+    plafond
+        Plafond per pot (euro), shape (K,): given in ``kader.plafonds``, else derived per
+        pot from historie and opslagen, scaled so the pots add up to A.
+    gegeven
+        True when the pot plafonds come from ``kader.plafonds``.
+    van
+        (gebied, product) → pot index, for every gebied and product of the case.
+    """
+
+    soort: str
+    ids: tuple[str, ...]
+    plafond: np.ndarray
+    gegeven: bool
+    van: Mapping[tuple[str, str], int]
+
+
+def pot_soort(case: Case) -> str:
+    """The kind of pot of the case's verdeelsleutel (see :class:`Potten`)."""
+    vs = case.kader.risicodeling.verdeelsleutel
+    return vs if vs in ("gemeente", "product", "gemeente_product") else "regio"
+
+
+def pot_naam(soort: str, gemeente: str | None, product: str | None) -> str:
+    """The id of the pot of a gemeente and product, for a kind of pot."""
+    return {
+        "regio": "regio",
+        "gemeente": gemeente,
+        "product": product,
+        "gemeente_product": f"{gemeente}/{product}",
+    }[soort]
+
+
+def potten(case: Case, plafond: float, derived: pd.Series) -> Potten:
+    """The pots of ``case`` with their plafonds (euro).
+
+    ``derived`` is the derived plafond per (gemeente, product) of :func:`kader`; A is
+    ``plafond``. Pots are listed sorted by gemeente, in case order of the producten.
+    """
+    soort = pot_soort(case)
+    gemeente_van = case.gemeente_van()
+    producten = [p.id for p in case.producten]
+    gemeenten = sorted(set(gemeente_van.values()))
+    if soort == "regio":
+        ids = ["regio"]
+    elif soort == "gemeente":
+        ids = gemeenten
+    elif soort == "product":
+        ids = producten
+    else:
+        ids = [f"{g}/{p}" for g in gemeenten for p in producten]
+    van = {
+        (g, p): ids.index(pot_naam(soort, gemeente_van[g], p))
+        for g in gemeente_van
+        for p in producten
+    }
+    afgeleid = np.zeros(len(ids))
+    for (gem, prod), bedrag in derived.items():
+        afgeleid[ids.index(pot_naam(soort, gem, prod))] += float(bedrag)
+    gegeven = bool(case.kader.plafonds)
+    if gegeven:
+        pot_plafond = np.zeros(len(ids))
+        for r in case.kader.plafonds:
+            pot_plafond[ids.index(pot_naam(soort, r.gemeente, r.product))] += float(r.plafond)
+    elif afgeleid.sum() > 0:
+        pot_plafond = afgeleid * (plafond / afgeleid.sum())
+    else:
+        pot_plafond = np.full(len(ids), plafond / len(ids))
+    # a pot without historie, opslag or C line that nobody uses still has a (zero) plafond
+    return Potten(soort, tuple(ids), pot_plafond, gegeven, van)
+
+
+def lumpsum_per_pot(case: Case, potten_: Potten, bedragen: pd.Series) -> pd.DataFrame:
+    """Euros indexed (aanbieder, gebied, product) summed per partner (rows) and pot (columns).
+
+    Partners in case order, every partner a row (0 where it has nothing).
+    """
+    tabel = pd.DataFrame(0.0, index=list(case.partners()), columns=list(potten_.ids))
+    for (a, g, p), bedrag in bedragen.items():
+        if a in tabel.index:
+            tabel.loc[a, potten_.ids[potten_.van[g, p]]] += float(bedrag)
+    return tabel
+
+
 def kader(case: Case) -> Framework:
     """Compute A, B and C of a case and their breakdown per gemeente and product."""
     lumpsums = lumpsum_regels(case)
@@ -224,9 +441,7 @@ def kader(case: Case) -> Framework:
 
     gemeente = case.gemeente_van()
     historie = _historie_frame(case)
-    opslag = pd.DataFrame(
-        [o.model_dump() for o in case.kader.opslagen], columns=["gebied", "product", "bedrag"]
-    ).astype({"bedrag": float})
+    opslag = _opslagen_frame(case)
     opslag["gemeente"] = opslag["gebied"].map(gemeente)
     keys = ["gemeente", "product"]
     plafond_gp = (
@@ -236,13 +451,35 @@ def kader(case: Case) -> Framework:
     )
     lumps = lumpsums.reset_index()
     lumps["gemeente"] = lumps["gebied"].map(gemeente)
-    lumpsum_gp = lumps.groupby(keys)["lumpsum"].sum()
-    breakdown = pd.DataFrame({"plafond": plafond_gp, "lumpsum": lumpsum_gp}).fillna(0.0)
-    breakdown["overige_uitgaven"] = breakdown["plafond"] - breakdown["lumpsum"]
+    gegeven_gp = {
+        (r.gemeente, r.product): r.plafond
+        for r in case.kader.plafonds
+        if r.gemeente is not None and r.product is not None
+    }
+    if gegeven_gp:
+        plafond_gp = pd.Series(gegeven_gp, dtype=float).rename_axis(keys)
+    breakdown = pd.DataFrame(
+        {
+            "plafond": plafond_gp,
+            "lumpsum": lumps.groupby(keys)["lumpsum"].sum(),
+            "reeds_betaald": lumps.groupby(keys)["reeds_betaald"].sum(),
+            "uitgesloten": historie.groupby(keys)["uitgesloten"].sum(),
+        }
+    ).fillna(0.0)
+    breakdown["overige_uitgaven"] = (
+        breakdown["plafond"] - breakdown["lumpsum"] - breakdown["reeds_betaald"]
+    )
+    breakdown = breakdown[
+        ["plafond", "lumpsum", "reeds_betaald", "overige_uitgaven", "uitgesloten"]
+    ]
 
     given = case.kader.plafond
-    plafond = float(given) if given is not None else float(breakdown["plafond"].sum())
+    if case.kader.plafonds:
+        plafond = float(sum(r.plafond for r in case.kader.plafonds))
+    else:
+        plafond = float(given) if given is not None else float(breakdown["plafond"].sum())
     lumpsum = float(per_partner.sum())
+    reeds = float(lumpsums["reeds_betaald"].sum())
     tarieven = pd.Series(
         {p.id: tarief(case, p.id) for p in case.producten if _has_tarief(case, p.id)},
         name="tarief",
@@ -252,12 +489,14 @@ def kader(case: Case) -> Framework:
     return Framework(
         naam=case.naam,
         plafond=plafond,
-        plafond_gegeven=given is not None,
+        plafond_gegeven=given is not None or bool(case.kader.plafonds),
         lumpsum=lumpsum,
-        overige_uitgaven=plafond - lumpsum,
+        overige_uitgaven=plafond - lumpsum - reeds,
         lumpsum_per_aanbieder=per_partner,
         tarieven=tarieven,
         per_gemeente_product=breakdown,
+        reeds_betaald=reeds,
+        potten=potten(case, plafond, breakdown["plafond"]),
     )
 
 

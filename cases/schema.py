@@ -172,13 +172,55 @@ class Werkgebied(_Rij):
 
 
 class Opslag(_Rij):
-    """A surcharge (euro) on a partner's lumpsum, e.g. Maastricht's krachtenbundeling."""
+    """A surcharge (euro) on a partner's lumpsum, e.g. Maastricht's krachtenbundeling.
+
+    ``bedrag`` as given (e.g. last year's cost); ``indexeren``: times (1 + indexatie);
+    ``taakstelling_toepassen``: times (1 - taakstelling), as plafond and lumpsum.
+    """
 
     aanbieder: Id
     gebied: Id
     product: Id
     bedrag: Bedrag
+    indexeren: bool = False
+    taakstelling_toepassen: bool = False
     omschrijving: str = ""
+
+
+class Uitsluiting(_Rij):
+    """A share of historie and C taken out of plafond A (seed 002: BGG 70+ clients).
+
+    ``aandeel`` of the omzet of the ``overig`` aanbieders (or of the named ``aanbieder``)
+    in ``gemeente`` for ``product`` is removed from historie, and the same share of the
+    overige uitgaven forecast there (unless a partner is named).
+    """
+
+    gemeente: str
+    product: Id
+    aandeel: Fractie
+    aanbieder: Id | None = None
+    omschrijving: str = ""
+
+
+class ReedsBetaald(_Rij):
+    """An amount (euro) already paid to a partner in the year, deducted from its lumpsum.
+
+    Without ``gebied``/``product`` it is spread over the partner's lumpsum lines pro rata.
+    """
+
+    aanbieder: Id
+    bedrag: Bedrag
+    gebied: Id | None = None
+    product: Id | None = None
+    omschrijving: str = ""
+
+
+class PotPlafond(_Rij):
+    """A given plafond (euro) for one pot of the risk rule: a gemeente, product or both."""
+
+    gemeente: str | None = None
+    product: Id | None = None
+    plafond: Bedrag
 
 
 class OverigeUitgave(Verdeling):
@@ -210,7 +252,9 @@ class Risicodeling(_Rij):
     """The risk rule: how an overschrijding of plafond A is clawed back from the partners."""
 
     aandeel_partners: Fractie = 0.5
-    verdeelsleutel: Literal["lumpsum", "sleutel", "gemeente"] = "lumpsum"
+    verdeelsleutel: Literal["lumpsum", "sleutel", "gemeente", "product", "gemeente_product"] = (
+        "lumpsum"
+    )
     sleutel: (
         Annotated[
             dict[str, Annotated[float, AfterValidator(_niet_negatief)]],
@@ -245,7 +289,10 @@ class Kader(_Rij):
     taakstelling: Fractie = 0.0
     looptijd: Annotated[int, Field(ge=1, le=10)] = 1
     opslagen: tuple[Opslag, ...] = ()
+    uitsluitingen: tuple[Uitsluiting, ...] = ()
+    reeds_betaald: tuple[ReedsBetaald, ...] = ()
     plafond: Bedrag | None = None
+    plafonds: tuple[PotPlafond, ...] = ()
     overige_uitgaven: tuple[OverigeUitgave, ...] = ()
     correlatie: Correlatie = Correlatie()
     risicodeling: Risicodeling = Risicodeling()
@@ -269,6 +316,7 @@ class Marktordening(_Rij):
     minimum_bedrag: tuple[MinimumBedrag, ...] = ()
     transitie_band: Fractie | None = None
     overige_dekken: bool = True
+    max_opslag: Fractie = 0.0
 
 
 class Case(BaseModel):

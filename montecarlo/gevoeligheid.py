@@ -104,6 +104,7 @@ def tornado(
     methode: str = "mc",
     lumpsum_per_aanbieder: Mapping[str, float] | None = None,
     voortgang: Callable[[int, int], None] | None = None,
+    allocatie: Mapping[tuple[str, str, str], float] | None = None,
 ) -> pd.DataFrame:
     """The effect of each uncertain input on the verwachte overschrijding (module docstring).
 
@@ -117,7 +118,7 @@ def tornado(
         The seed shared by every run (common random numbers).
     methode
         ``"mc"``, ``"sobol"`` or ``"lhs"``.
-    lumpsum_per_aanbieder
+    lumpsum_per_aanbieder, allocatie
         As in :func:`montecarlo.simulate` (e.g. an optimised allocation), euro.
     voortgang
         Called as ``voortgang(done, total)`` after each run (counted in runs).
@@ -139,7 +140,12 @@ def tornado(
     def overschrijding(c: Case) -> float:
         nonlocal gedaan
         res = simulate(
-            c, n, seed=seed, methode=methode, lumpsum_per_aanbieder=lumpsum_per_aanbieder
+            c,
+            n,
+            seed=seed,
+            methode=methode,
+            lumpsum_per_aanbieder=lumpsum_per_aanbieder,
+            allocatie=allocatie,
         )
         gedaan += 1
         if voortgang is not None:

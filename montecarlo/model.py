@@ -12,11 +12,15 @@ How the case enters the simulation:
   (``framework.tarief(case, product, aanbieder)``). Demand and C lines are linked through
   the copula (same gemeente: ``binnen_gemeente``), so a year of high demand tends to be a
   year of high C as well.
-- Verdeelsleutel ``lumpsum``: one pot, weights the lumpsum per partner. ``sleutel``: one
-  pot, weights ``risicodeling.sleutel``. ``gemeente``: one pot per gemeente with its own
-  plafond (the framework's derived plafond per gemeente, scaled to A when A is given) and
-  lumpsum; each gemeente's overschrijding is shared by the partners pro rata their lumpsum
-  in that gemeente.
+- Pots (``cases.framework.potten``): verdeelsleutel ``lumpsum`` or ``sleutel`` has one
+  pot (weights the lumpsum per partner, or ``risicodeling.sleutel``); ``gemeente``,
+  ``product`` and ``gemeente_product`` have one pot per gemeente, product or pair, with its
+  own plafond (given in ``kader.plafonds``, or derived and scaled to A) and the lumpsum in
+  it; each pot's overschrijding is shared by the partners pro rata their lumpsum there. An
+  allocation given line by line (``allocatie``) fills the pots directly; lumpsums given per
+  partner are split over the pots as the case's lumpsum lines are.
+- C lines are those of ``framework.overige_uitgaven`` (after ``kader.uitsluitingen``);
+  ``kader.reeds_betaald`` is fixed spending in its pot and income of its partner.
 - ``maximum`` is a fraction of each partner's (total) lumpsum.
 - ``kader.prijsschok`` (optional): realised CAO wage growth minus the indexatie granted, a
   fraction. It raises the partners' real cost per unit: exploitation cost = volume ×
@@ -46,27 +50,29 @@ from plafond.montecarlo.verdelingen import marginaal
 from plafond.montecarlo.vraag import SamengesteldeVraag
 
 
-def _lumpsum_per_gemeente(case: Case, lumpsum: pd.Series) -> pd.DataFrame:
-    """Lumpsum (euro) per partner (rows) and gemeente (columns), scaled to ``lumpsum``."""
-    regels = framework.lumpsum_regels(case).reset_index()
-    regels["gemeente"] = regels["gebied"].map(case.gemeente_van())
-    tabel = regels.pivot_table(
-        index="aanbieder", columns="gemeente", values="lumpsum", aggfunc="sum", fill_value=0.0
-    )
-    gemeenten = sorted({g.gemeente for g in case.gebieden})
-    tabel = tabel.reindex(index=lumpsum.index, columns=gemeenten, fill_value=0.0)
+def _lumpsum_per_pot(case: Case, potten: framework.Potten, lumpsum: pd.Series) -> pd.DataFrame:
+    """Lumpsum (euro) per partner (rows) and pot (columns), scaled to ``lumpsum``.
+
+    Each partner's total is split over the pots as its lumpsum lines in the case are (or,
+    without lines, as all partners' lines together).
+    """
+    regels = framework.lumpsum_regels(case)["lumpsum"]
+    tabel = framework.lumpsum_per_pot(case, potten, regels).reindex(lumpsum.index, fill_value=0.0)
     rijsom = tabel.sum(axis=1)
     totaal = tabel.sum(axis=0)
-    standaard = (
-        totaal / totaal.sum() if totaal.sum() > 0 else pd.Series(1 / len(gemeenten), gemeenten)
-    )
+    k = len(potten.ids)
+    standaard = totaal / totaal.sum() if totaal.sum() > 0 else pd.Series(1 / k, tabel.columns)
     for a in tabel.index:
         verdeling = tabel.loc[a] / rijsom[a] if rijsom[a] > 0 else standaard
         tabel.loc[a] = verdeling * lumpsum[a]
     return tabel
 
 
-def bouw_model(case: Case, lumpsum_per_aanbieder: Mapping[str, float] | None = None) -> Model:
+def bouw_model(
+    case: Case,
+    lumpsum_per_aanbieder: Mapping[str, float] | None = None,
+    allocatie: Mapping[tuple[str, str, str], float] | None = None,
+) -> Model:
     """The engine's arrays for ``case`` (module docstring: how each part enters).
 
     The case is immutable, so the model of the same case (and lumpsums) is built once and
@@ -78,19 +84,26 @@ def bouw_model(case: Case, lumpsum_per_aanbieder: Mapping[str, float] | None = N
         A validated Case.
     lumpsum_per_aanbieder
         Lumpsum per partner (euro) to use instead of the framework's, e.g. an optimised
-        allocation; partners it does not name get 0.
+        allocation; partners it does not name get 0. Split over the pots as the case's.
+    allocatie
+        Bedrag per (aanbieder, gebied, product) (euro), e.g. an optimised allocation: each
+        partner's lumpsum is its sum, and each pot holds what the allocation puts in it.
+        Not together with ``lumpsum_per_aanbieder``.
 
     Raises
     ------
     ValueError
         If the case has no partner with a positive lumpsum, or names unknown partners.
     """
+    if lumpsum_per_aanbieder is not None and allocatie is not None:
+        raise ValueError("geef lumpsum_per_aanbieder of allocatie, niet allebei")
     lumpsums = None if lumpsum_per_aanbieder is None else tuple(lumpsum_per_aanbieder.items())
+    regels = None if allocatie is None else tuple(sorted(allocatie.items()))
     try:
-        hash((case, lumpsums))
+        hash((case, lumpsums, regels))
     except TypeError:  # not hashable (a Case always is): build it without keeping it
-        return _bouw.__wrapped__(case, lumpsums)
-    return _bouw(case, lumpsums)
+        return _bouw.__wrapped__(case, lumpsums, regels)
+    return _bouw(case, lumpsums, regels)
 
 
 def _alleen_lezen(*arrays: np.ndarray | None) -> None:
@@ -100,11 +113,24 @@ def _alleen_lezen(*arrays: np.ndarray | None) -> None:
 
 
 @functools.lru_cache(maxsize=4)
-def _bouw(case: Case, lumpsums: tuple[tuple[str, float], ...] | None) -> Model:
+def _bouw(
+    case: Case,
+    lumpsums: tuple[tuple[str, float], ...] | None,
+    regels: tuple[tuple[tuple[str, str, str], float], ...] | None = None,
+) -> Model:
     lumpsum_per_aanbieder = None if lumpsums is None else dict(lumpsums)
     kader = framework.kader(case)
     partners = list(kader.lumpsum_per_aanbieder.index)
-    if lumpsum_per_aanbieder is not None:
+    potten = kader.potten
+    per_pot = None
+    if regels is not None:
+        bedragen = pd.Series(dict(regels), dtype=float)
+        onbekend = sorted({a for a, _, _ in dict(regels)} - set(partners))
+        if onbekend:
+            raise ValueError(f"allocatie voor onbekende partner(s): {', '.join(onbekend)}")
+        per_pot = framework.lumpsum_per_pot(case, potten, bedragen)
+        lumpsum = per_pot.sum(axis=1)
+    elif lumpsum_per_aanbieder is not None:
         onbekend = sorted(set(lumpsum_per_aanbieder) - set(partners))
         if onbekend:
             raise ValueError(f"lumpsum voor onbekende partner(s): {', '.join(onbekend)}")
@@ -116,23 +142,16 @@ def _bouw(case: Case, lumpsums: tuple[tuple[str, float], ...] | None) -> Model:
     rd = case.kader.risicodeling
     gemeente_van = case.gemeente_van()
 
-    if rd.verdeelsleutel == "gemeente":
-        per_gemeente = _lumpsum_per_gemeente(case, lumpsum)
-        gemeenten = list(per_gemeente.columns)
-        afgeleid = kader.per_gemeente_product["plafond"].groupby(level="gemeente").sum()
-        afgeleid = afgeleid.reindex(gemeenten, fill_value=0.0)
-        plafond = afgeleid.to_numpy() * (kader.plafond / afgeleid.sum())
-        gewichten = per_gemeente.to_numpy().T
-        vast = per_gemeente.sum(axis=0).to_numpy()
-        pot_van = {g: gemeenten.index(gemeente_van[g]) for g in gemeente_van}
+    if per_pot is None:
+        per_pot = _lumpsum_per_pot(case, potten, lumpsum)
+    reeds = framework.lumpsum_regels(case)["reeds_betaald"]
+    reeds_pot = framework.lumpsum_per_pot(case, potten, reeds)
+    if rd.verdeelsleutel == "sleutel":
+        gewichten = np.array([[float((rd.sleutel or {}).get(a, 0.0)) for a in partners]])
     else:
-        plafond = np.array([kader.plafond])
-        if rd.verdeelsleutel == "sleutel":
-            gewichten = np.array([[float((rd.sleutel or {}).get(a, 0.0)) for a in partners]])
-        else:
-            gewichten = lumpsum.to_numpy()[None, :]
-        vast = np.array([lumpsum.sum()])
-        pot_van = dict.fromkeys(gemeente_van, 0)
+        gewichten = per_pot.to_numpy().T
+    plafond = potten.plafond
+    vast = per_pot.sum(axis=0).to_numpy() + reeds_pot.sum(axis=0).to_numpy()
 
     maximum = None if rd.maximum is None else rd.maximum * lumpsum.to_numpy()
     regel = Regel(
@@ -145,7 +164,7 @@ def _bouw(case: Case, lumpsums: tuple[tuple[str, float], ...] | None) -> Model:
         onderschrijding=rd.onderschrijding,
     )
 
-    overige = case.kader.overige_uitgaven
+    overige = framework.overige_uitgaven(case)
     omzet = pd.DataFrame(
         [h.model_dump() for h in case.historie], columns=["aanbieder", "gebied", "product", "omzet"]
     )
@@ -169,7 +188,7 @@ def _bouw(case: Case, lumpsums: tuple[tuple[str, float], ...] | None) -> Model:
     )
     model = Model(
         overige=tuple(marginaal(o) for o in overige),
-        overige_pot=tuple(pot_van[o.gebied] for o in overige),
+        overige_pot=tuple(potten.van[o.gebied, o.product] for o in overige),
         vraag=tuple(
             SamengesteldeVraag(
                 marginaal(v.clienten), v.volume_per_client.mean(), v.volume_per_client.std()
@@ -182,6 +201,7 @@ def _bouw(case: Case, lumpsums: tuple[tuple[str, float], ...] | None) -> Model:
         lumpsum=lumpsum.to_numpy(),
         kosten=kosten,
         partners=tuple(partners),
+        reeds_betaald=reeds_pot.sum(axis=1).to_numpy(),
         prijsschok=None if case.kader.prijsschok is None else marginaal(case.kader.prijsschok),
     )
     _alleen_lezen(model.correlatie, model.vaste_uitgaven, model.lumpsum, model.kosten)

@@ -26,7 +26,12 @@ import numpy as np
 from numpy.typing import NDArray
 from plafond.montecarlo.copula import factor
 from plafond.montecarlo.lijnen import Lijnen, gevouwen_factor
-from plafond.montecarlo.risicodeling import Regel, centen, overschrijding, terugvordering_compact
+from plafond.montecarlo.risicodeling import (
+    Regel,
+    centen,
+    pot_overschrijding,
+    terugvordering_compact,
+)
 from plafond.montecarlo.steekproef import STROOM, controleer_aantal, sampler_voor_stroom
 from plafond.montecarlo.verdelingen import Marginaal
 from plafond.montecarlo.vraag import SamengesteldeVraag, totale_volumes
@@ -70,6 +75,9 @@ class Model:
         shock has the last normal score (after the volumes), independent of the copula's
         lines; a ``vast`` shock is a constant and takes no normal score, so adding
         ``vast 0`` changes no number.
+    reeds_betaald
+        Per partner, euro already paid in the year outside the lumpsum (``kader.reeds_betaald``):
+        part of ``vaste_uitgaven`` and of the partner's income in its exploitatie.
     """
 
     overige: tuple[Marginaal, ...]
@@ -82,6 +90,7 @@ class Model:
     kosten: FloatArray
     partners: tuple[str, ...] = ()
     prijsschok: Marginaal | None = None
+    reeds_betaald: FloatArray | None = None
 
     @property
     def schok_random(self) -> bool:
@@ -205,13 +214,14 @@ def _stroom_sommen(
     The rule runs once, in whole cents (:func:`terugvordering_compact`); the terugvordering
     is non-zero only in the scenarios ``wie``, so its sums are taken there.
     """
-    over = overschrijding(totaal, model.plafond, out=ruimte("sommen.over", totaal.shape))
     s_c = centen(per_pot, out=ruimte("sommen.centen", per_pot.shape))
+    over = pot_overschrijding(s_c, model.regel.plafond, out=ruimte("sommen.over", totaal.shape))
     wie, terug = terugvordering_compact(s_c, model.regel, ruimte)
     terug /= 100.0
     # resultaat = lumpsum - kosten - terug; terug is zero outside ``wie``, so the sums are
     # those of lumpsum - kosten, corrected in the scenarios ``wie`` only
-    basis = np.subtract(model.lumpsum[:, None], kosten, out=ruimte("sommen.basis", kosten.shape))
+    inkomen = model.lumpsum if model.reeds_betaald is None else model.lumpsum + model.reeds_betaald
+    basis = np.subtract(inkomen[:, None], kosten, out=ruimte("sommen.basis", kosten.shape))
     verlies = np.less(basis, 0.0, out=ruimte("sommen.verlies", kosten.shape, np.bool_))
     tekort = np.minimum(basis, 0.0, out=ruimte("sommen.tekort", kosten.shape))
     r_som, r_kwadraat = basis.sum(axis=1), np.einsum("ij,ij->i", basis, basis)

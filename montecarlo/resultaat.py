@@ -52,6 +52,16 @@ class SimulatieResultaat:
     kans, plafond_bij_kans
         When asked (``kans=α``): the plafond at which P(spending > plafond) = α, as
         (estimate, lower, upper) of a 95 % order-statistic interval (euro); else None.
+    per_pot
+        With more than one pot (verdeelsleutel gemeente, product, gemeente_product): per
+        pot plafond, uitgaven_gemiddelde, overschrijdingskans, verwachte_overschrijding
+        (+ _se), cvar95_overschrijding, plafond_bij_kans (euro; kans a fraction). The
+        case-wide overschrijding figures above are then those of the pots (the sum of
+        each pot's own overrun, what the rule acts on); else None.
+    regionaal
+        With more than one pot: overschrijdingskans, verwachte_overschrijding (+ _se) and
+        cvar95_overschrijding of the region's total spending against A (an underspend in
+        one pot offsetting an overrun in another); else None.
     uitgaven_per_scenario
         Total spending of every scenario, sorted ascending (euro, read-only): the data
         behind the histogram and the exceedance curve. The one float per scenario the
@@ -75,6 +85,8 @@ class SimulatieResultaat:
     uitgaven_per_scenario: FloatArray = field(repr=False)
     kans: float | None = None
     plafond_bij_kans: tuple[float, float, float] | None = None
+    per_pot: pd.DataFrame | None = None
+    regionaal: dict[str, float] | None = None
 
     def overschrijdingskans_bij(self, plafonds: FloatArray | float) -> FloatArray:
         """Exceedance function: P(spending > plafond) for each plafond (euro -> fraction)."""
@@ -183,6 +195,11 @@ class SimulatieResultaat:
                 a: {k: float(v) for k, v in r.items()} for a, r in self.exploitatie.iterrows()
             },
         }
+        if self.per_pot is not None:
+            uit["per_pot"] = {
+                str(k): {c: float(v) for c, v in r.items()} for k, r in self.per_pot.iterrows()
+            }
+            uit["regionaal"] = dict(self.regionaal or {})
         if self.kans is not None and self.plafond_bij_kans is not None:
             schatting, laag, hoog = self.plafond_bij_kans
             uit["kans"] = self.kans

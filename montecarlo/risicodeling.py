@@ -38,7 +38,9 @@ class Regel:
     plafond
         Plafond ``A`` per pot, shape ``(K,)`` (euro).
     gewichten
-        Verdeelsleutel per pot and partner, shape ``(K, P)``; each row sums to 1.
+        Verdeelsleutel per pot and partner, shape ``(K, P)``; each row sums to 1, or is
+        all zero for a pot without partner lumpsum (nothing is clawed back there: the
+        gemeente bears that pot's overschrijding).
     aandeel_partners
         Fraction of the (counted) overschrijding the partners bear.
     drempel
@@ -65,8 +67,9 @@ class Regel:
         if gewichten.shape[0] != plafond.shape[0]:
             raise ValueError("gewichten moeten één rij per pot (plafond) hebben")
         sommen = gewichten.sum(axis=1, keepdims=True)
-        if np.any(gewichten < 0) or np.any(sommen <= 0):
+        if np.any(gewichten < 0) or not np.any(sommen > 0):
             raise ValueError("de verdeelsleutel moet niet-negatief zijn met een positieve som")
+        sommen = np.where(sommen > 0, sommen, 1.0)  # a pot without partner: all zeros
         if self.drempel_soort not in ("franchise", "eigen_risico"):
             raise ValueError("drempel_soort moet franchise of eigen_risico zijn")
         object.__setattr__(self, "plafond", plafond)
@@ -162,6 +165,7 @@ def terugvordering_compact(
     d_c = centen(regel.drempel * regel.plafond)
     n = uitgaven_c.shape[1]
     delen = []
+    wie_leeg = np.zeros(0, dtype=np.intp)
     for pot in range(uitgaven_c.shape[0]):
         verschil = np.subtract(uitgaven_c[pot], a_c[pot], out=leeg(ruimte, "regel.verschil", (n,)))
         over = np.maximum(verschil, 0.0, out=leeg(ruimte, "regel.over", (n,)))
@@ -176,7 +180,7 @@ def terugvordering_compact(
             )
             deel_c -= np.floor(regel.onderschrijding * onder + 0.5)
         # only scenarios with something to split (most often a minority) go through the split
-        wie = np.flatnonzero(deel_c != 0.0)
+        wie = np.flatnonzero(deel_c != 0.0) if regel.gewichten[pot].any() else wie_leeg
         delen.append((wie, verdeel_centen(np.take(deel_c, wie), regel.gewichten[pot])))
     if len(delen) == 1:
         wie, deel = delen[0]
@@ -212,6 +216,36 @@ def terugvordering(uitgaven: FloatArray, regel: Regel) -> FloatArray:
     totaal = np.zeros((regel.partners, s_c.shape[1]))
     totaal[:, wie] = deel_c / 100.0
     return totaal
+
+
+def pot_overschrijding(
+    uitgaven_c: FloatArray, plafond: FloatArray, out: FloatArray | None = None
+) -> FloatArray:
+    """The overschrijding the rule acts on: the sum over pots of ``max(0, S_k - A_k)``.
+
+    Parameters
+    ----------
+    uitgaven_c
+        Spending per pot and scenario in whole cents (:func:`centen`), shape ``(K, n)``.
+    plafond
+        Plafond per pot (euro), shape ``(K,)``.
+    out
+        Array of shape ``(n,)`` to write into, or None.
+
+    Returns
+    -------
+    ndarray
+        Euro (whole cents), shape ``(n,)``. With one pot: ``max(0, S - A)``. An underspend
+        in one pot does not offset an overrun in another.
+    """
+    a_c = centen(np.asarray(plafond, dtype=np.float64))
+    n = uitgaven_c.shape[1]
+    over = np.zeros(n) if out is None else out
+    over[...] = 0.0
+    for k in range(uitgaven_c.shape[0]):
+        over += np.maximum(uitgaven_c[k] - a_c[k], 0.0)
+    over /= 100.0
+    return over
 
 
 def overschrijding(

@@ -10,7 +10,7 @@ import pandas as pd
 from plafond.montecarlo import schatters
 from plafond.montecarlo.motor import STANDAARD_PARALLEL, Model, Ruw, draai
 from plafond.montecarlo.resultaat import PERCENTIELEN, SimulatieResultaat
-from plafond.montecarlo.risicodeling import overschrijding, terugvordering
+from plafond.montecarlo.risicodeling import centen, overschrijding, terugvordering
 
 if TYPE_CHECKING:
     from plafond.cases import Case
@@ -42,6 +42,54 @@ def _p95_terugvordering(model: Model, ruw: Ruw, gesorteerd: np.ndarray) -> np.nd
     return uit
 
 
+def _per_pot(
+    model: Model, per_pot: np.ndarray, ids: list[str], kans: float | None
+) -> tuple[pd.DataFrame, np.ndarray, tuple[float, float, float] | None]:
+    """Figures per pot, the pots' summed overschrijding per scenario and the plafond at kans.
+
+    Parameters
+    ----------
+    per_pot
+        Spending per pot and scenario (euro), shape ``(K, n)``.
+
+    Returns
+    -------
+    (tabel, over, plafond_bij_kans)
+        ``tabel`` indexed by pot: plafond, uitgaven_gemiddelde, overschrijdingskans,
+        verwachte_overschrijding, verwachte_overschrijding_se, cvar95_overschrijding and,
+        with ``kans``, plafond_bij_kans (each pot on its own; euro, kans a fraction).
+        ``over`` is the sum over pots of their overschrijding (euro, shape ``(n,)``).
+        ``plafond_bij_kans`` is (estimate, lower, upper) of ``λ × A`` where all pot
+        plafonds are scaled by the one λ that makes P(any pot over) = ``kans``.
+    """
+    plafond = model.regel.plafond
+    n = per_pot.shape[1]
+    over_k = np.maximum(centen(per_pot) - centen(plafond)[:, None], 0.0) / 100.0
+    rijen = []
+    for k in range(len(ids)):
+        gem, se = schatters.gemiddelde_se(float(over_k[k].sum()), float(over_k[k] @ over_k[k]), n)
+        rij = {
+            "plafond": float(plafond[k]),
+            "uitgaven_gemiddelde": float(per_pot[k].mean()),
+            "overschrijdingskans": float(np.count_nonzero(over_k[k])) / n,
+            "verwachte_overschrijding": gem,
+            "verwachte_overschrijding_se": se,
+            "cvar95_overschrijding": schatters.cvar(over_k[k]),
+        }
+        if kans is not None:
+            rij["plafond_bij_kans"] = float(np.quantile(per_pot[k], 1.0 - kans))
+        rijen.append(rij)
+    tabel = pd.DataFrame(rijen, index=pd.Index(ids, name="pot"))
+    bij_kans = None
+    if kans is not None:
+        met = plafond > 0
+        verhouding = np.max(per_pot[met] / plafond[met, None], axis=0)
+        verhouding.sort()
+        lam = schatters.kwantiel_ci(verhouding, 1.0 - kans, gesorteerd=True)
+        bij_kans = tuple(float(x) * float(plafond.sum()) for x in lam)
+    return tabel, over_k.sum(axis=0), bij_kans
+
+
 def resultaat_uit(
     model: Model,
     ruw: Ruw,
@@ -52,14 +100,34 @@ def resultaat_uit(
     partners: list[str],
     kans: float | None = None,
     overnemen: bool = False,
+    potten: list[str] | None = None,
 ) -> SimulatieResultaat:
     """Estimates with their uncertainty from the raw output of a run.
 
     The spending, sorted, serves every order statistic and is what the result keeps.
     ``overnemen=True``: the caller hands ``ruw`` over, so its spending is sorted in place
-    rather than copied (memory stays at one float per scenario).
+    rather than copied (memory stays at one float per scenario). ``potten``: the pot ids.
+
+    With more than one pot, overschrijdingskans, verwachte_overschrijding, CVaR and the
+    plafond at ``kans`` are those of the pots (the overschrijding the rule acts on: the sum
+    of each pot's own overrun); ``per_pot`` holds each pot's figures and ``regionaal`` the
+    same figures of the region's total spending against A, named as such.
     """
     s, n = ruw.sommen, ruw.uitgaven.size
+    pot_tabel, regionaal = None, None
+    if ruw.uitgaven_per_pot is not None:
+        ids = potten or [f"pot{k + 1}" for k in range(ruw.uitgaven_per_pot.shape[0])]
+        pot_tabel, pot_over, pot_kans = _per_pot(model, ruw.uitgaven_per_pot, ids, kans)
+        regio_over = overschrijding(ruw.uitgaven, model.plafond)
+        r_gem, r_se = schatters.gemiddelde_se(
+            float(regio_over.sum()), float(regio_over @ regio_over), n
+        )
+        regionaal = {
+            "overschrijdingskans": float(np.count_nonzero(regio_over)) / n,
+            "verwachte_overschrijding": r_gem,
+            "verwachte_overschrijding_se": r_se,
+            "cvar95_overschrijding": schatters.cvar(regio_over),
+        }
     if overnemen:
         gesorteerd = ruw.uitgaven
         gesorteerd.flags.writeable = True  # draai's own array, handed over
@@ -95,10 +163,11 @@ def resultaat_uit(
         index=index,
     )
     r_gem = np.array([g for g, _ in r_gem_se])
+    reeds = 0.0 if model.reeds_betaald is None else model.reeds_betaald  # income too
     exploitatie = pd.DataFrame(
         {
             "lumpsum": lumpsum,
-            "verwachte_kosten": lumpsum - t_gem - r_gem,
+            "verwachte_kosten": lumpsum + reeds - t_gem - r_gem,
             "verwacht_resultaat": r_gem,
             "se": [se for _, se in r_gem_se],
             "kans_verlies": s["r_verlies"] / n,
@@ -120,14 +189,22 @@ def resultaat_uit(
         verwachte_overschrijding_se=o_se,
         cvar95_overschrijding=schatters.cvar(
             gesorteerd, functie=lambda x: overschrijding(x, model.plafond), gesorteerd=True
-        ),
+        )
+        if pot_tabel is None
+        else schatters.cvar(pot_over),
         terugvordering=terug,
         exploitatie=exploitatie,
         uitgaven_per_scenario=gesorteerd,
         kans=kans,
         plafond_bij_kans=None
         if kans is None
-        else schatters.kwantiel_ci(gesorteerd, 1.0 - kans, gesorteerd=True),
+        else (
+            schatters.kwantiel_ci(gesorteerd, 1.0 - kans, gesorteerd=True)
+            if pot_tabel is None
+            else pot_kans
+        ),
+        per_pot=pot_tabel,
+        regionaal=regionaal,
     )
 
 
@@ -166,6 +243,7 @@ def simulate(
     werkers: int | None = None,
     voortgang: Callable[[int, int], None] | None = None,
     parallel: str = STANDAARD_PARALLEL,
+    allocatie: Mapping[tuple[str, str, str], float] | None = None,
 ) -> SimulatieResultaat:
     """Simulate the overschrijding of a case and the terugvordering per partner.
 
@@ -182,7 +260,13 @@ def simulate(
         hypercube per stroom of 16 384 scenarios).
     lumpsum_per_aanbieder
         Lumpsum per partner (euro) to use instead of the case's framework, e.g. an
-        optimised allocation. The plafond A stays that of the case.
+        optimised allocation, split over the pots as the case's lumpsum. The plafond A
+        stays that of the case.
+    allocatie
+        Bedrag per (aanbieder, gebied, product) (euro), e.g. ``optimize.allocate(...)
+        .allocatie["bedrag"]``: the lumpsums and, per pot, what the allocation puts there
+        (``verdeelsleutel`` gemeente, product, gemeente_product). Not with
+        ``lumpsum_per_aanbieder``.
     kans
         If given (fraction, 0..1): also estimate the plafond at which the
         overschrijdingskans equals ``kans``, with a 95 % interval.
@@ -207,7 +291,9 @@ def simulate(
         seed = nieuwe_seed()
     if int(seed) != seed or seed < 0:
         raise ValueError(f"seed moet een niet-negatief geheel getal zijn, niet {seed!r}")
-    model = bouw_model(case, lumpsum_per_aanbieder)
+    from plafond.cases import framework
+
+    model = bouw_model(case, lumpsum_per_aanbieder, allocatie)
     ruw = draai(
         model,
         n,
@@ -226,4 +312,5 @@ def simulate(
         partners=list(model.partners),
         kans=kans,
         overnemen=True,
+        potten=list(framework.kader(case).potten.ids),
     )

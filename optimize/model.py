@@ -158,6 +158,37 @@ def define_reeel_tarief(m: pyo.ConcreteModel, pr: AllocationProblem) -> np.ndarr
     return np.arange(pr.n_combos)
 
 
+def define_max_opslag(m: pyo.ConcreteModel, pr: AllocationProblem) -> np.ndarray:
+    """Pay only for volume delivered, at most ``max_opslag`` above its reëel tarief.
+
+    .. math:: b_k - (1 + \\rho) t_k v_k \\le 0 \\quad \\forall k
+
+    With :math:`\\rho` = ``max_opslag`` (default 0). A combination without volume gets
+    nothing, under every doel.
+    """
+    t = ((1.0 + pr.max_opslag) * pr.tarief).tolist()
+    termen = [([1.0, -t[k]], [m.b[k], m.v[k]]) for k in range(pr.n_combos)]
+    _rijen(m, "max_opslag", termen, None, 0.0)
+    return np.arange(pr.n_combos)
+
+
+def define_vraag_max(m: pyo.ConcreteModel, pr: AllocationProblem) -> np.ndarray:
+    """Under doel verdeling: no volume above the demand of a gebied and product.
+
+    .. math:: \\sum_a v_{gap} \\le D_{gp} \\quad \\forall (g, p) \\text{ with a combination}
+
+    Without it the objective could meet a gebied's fair share by buying volume nobody
+    asks for; the room under the plafond can then only go to an opslag (max_opslag).
+    """
+    n_p = len(pr.producten)
+    sleutel = pr.combo_gebied * n_p + pr.combo_product
+    rijen = np.unique(sleutel)
+    groepen = _groepen(sleutel, rijen)
+    termen = [([1.0] * idx.size, [m.v[k] for k in idx.tolist()]) for idx in groepen]
+    _rijen(m, "vraag_max", termen, None, pr.vraag_rest.ravel()[rijen].tolist())
+    return rijen
+
+
 def define_capaciteit(m: pyo.ConcreteModel, pr: AllocationProblem) -> np.ndarray:
     """Volume per aanbieder and product within its capaciteit.
 
@@ -182,7 +213,7 @@ def define_capaciteit(m: pyo.ConcreteModel, pr: AllocationProblem) -> np.ndarray
 def define_plafond(m: pyo.ConcreteModel, pr: AllocationProblem) -> np.ndarray:
     """All bedragen plus expected overige uitgaven within the plafond.
 
-    .. math:: \\sum_k b_k + C \\le A
+    .. math:: \\sum_k b_k + C + R \\le A  \\quad (R: reeds_betaald)
     """
     coefs, variabelen = [1.0] * pr.n_combos, list(m.b)
     slack = _slack(m, "plafond", 1, 1.0)
@@ -371,6 +402,9 @@ def build_model(
         index = define_dekking(m, pr, doel)
         rijen = dict(index.rijen)
         rijen["reeel_tarief"] = define_reeel_tarief(m, pr)
+        rijen["max_opslag"] = define_max_opslag(m, pr)
+        if doel is Doel.VERDELING:
+            rijen["vraag_max"] = define_vraag_max(m, pr)
         rijen["capaciteit"] = define_capaciteit(m, pr)
         rijen["plafond"] = define_plafond(m, pr)
         rijen.update(define_marktordening(m, pr))

@@ -81,6 +81,12 @@ class AllocationProblem:
         ``lumpsum * (1 +/- band)``. None: no transitie constraint.
     gewicht : ndarray of float, shape (G,)
         Population weight of each gebied for the verdeling objective (any scale).
+    max_opslag : float
+        Most that may be paid above the reëel tarief, as a fraction of the reëel cost of
+        the volume delivered: ``b_k <= (1 + max_opslag) * t_k * v_k``. So nothing is
+        paid for a combination without volume. Default 0: the reëel tarief exactly.
+    reeds_betaald : float
+        Already paid to partners in the year (euro): spent within the plafond.
     eenheden : tuple of str
         Unit name per product ("uur", "dagdeel"), for messages.
     naam : str
@@ -106,6 +112,8 @@ class AllocationProblem:
     lumpsum: np.ndarray | None = None
     transitie_band: float | None = None
     gewicht: np.ndarray | None = None
+    max_opslag: float = 0.0
+    reeds_betaald: float = 0.0
     eenheden: tuple[str, ...] = field(default=())
     naam: str = "probleem"
 
@@ -138,6 +146,8 @@ class AllocationProblem:
         gw = np.ones(g) if self.gewicht is None else self.gewicht
         put(self, "gewicht", _frozen(gw, float, (g,), "gewicht"))
         put(self, "minimum_bedrag", tuple(self.minimum_bedrag))
+        put(self, "max_opslag", float(self.max_opslag))
+        put(self, "reeds_betaald", float(self.reeds_betaald))
         if not self.eenheden:
             put(self, "eenheden", ("eenheid",) * p)
         self._check(g, a, p)
@@ -159,6 +169,8 @@ class AllocationProblem:
             raise ValueError("vraag and capaciteit must be non-negative")
         if np.any(self.gewicht < 0) or self.gewicht.sum() <= 0:
             raise ValueError("gewicht must be non-negative with a positive sum")
+        if not (np.isfinite(self.max_opslag) and self.max_opslag >= 0):
+            raise ValueError("max_opslag must be finite and non-negative")
         if len(self.eenheden) != p:
             raise ValueError("eenheden: one unit name per product")
 
@@ -181,8 +193,8 @@ class AllocationProblem:
 
     @property
     def budget(self) -> float:
-        """Plafond minus expected overige uitgaven, euro."""
-        return self.plafond - float(self.overige_uitgaven.sum())
+        """Plafond minus expected overige uitgaven and reeds_betaald, euro."""
+        return self.plafond - float(self.overige_uitgaven.sum()) - self.reeds_betaald
 
     @property
     def heeft_binairen(self) -> bool:

@@ -69,8 +69,9 @@ class Allocatie:
         Plafond A and expected overige uitgaven C, euro.
     allocatie : DataFrame
         Index (gebied, aanbieder, product); columns bedrag (euro), volume
-        (eenheden), tarief (reëel tarief, euro per eenheid). Rows with volume and bedrag
-        both zero are left out.
+        (eenheden), tarief (reëel tarief, euro per eenheid), effectief_tarief (bedrag /
+        volume, euro per eenheid) and opslag (bedrag - tarief x volume: paid above the
+        reëel cost, euro). Rows with volume and bedrag both zero are left out.
     per_aanbieder, per_gebied : Series
         Total bedrag, euro.
     tekort : Series
@@ -84,6 +85,10 @@ class Allocatie:
     duals_bron : str
         "lp", "milp_vast" (duals of the LP with the binaries fixed) or "geen".
     tijden : Tijden
+    reeds_betaald : float
+        Already paid to partners (euro), spent within the plafond.
+    verdeling : DataFrame or None
+        Doel verdeling only: per gebied eerlijk_deel, uitgaven, afwijking (euro).
     """
 
     case: str
@@ -100,6 +105,13 @@ class Allocatie:
     bindend: tuple[str, ...]
     duals_bron: str
     tijden: Tijden
+    verdeling: pd.DataFrame | None = None
+    reeds_betaald: float = 0.0
+
+    @property
+    def opslag(self) -> float:
+        """Total paid above the reëel cost of the volume, euro."""
+        return float(self.allocatie["opslag"].sum())
 
     @property
     def totaal(self) -> float:
@@ -146,6 +158,7 @@ class Allocatie:
             "totaal": self.totaal,
             "plafond": float(self.plafond),
             "overige_uitgaven": float(self.overige_uitgaven),
+            "reeds_betaald": float(self.reeds_betaald),
             "allocatie": [
                 {
                     "gebied": str(r.gebied),
@@ -154,15 +167,28 @@ class Allocatie:
                     "bedrag": float(r.bedrag),
                     "volume": float(r.volume),
                     "tarief": float(r.tarief),
+                    "effectief_tarief": float(r.effectief_tarief),
+                    "opslag": float(r.opslag),
                 }
                 for r in rijen.itertuples(index=False)
             ],
+            "opslag": self.opslag,
             "per_aanbieder": {str(k): float(v) for k, v in self.per_aanbieder.items()},
             "per_gebied": {str(k): float(v) for k, v in self.per_gebied.items()},
             "tekort": {f"{g}/{p}": float(v) for (g, p), v in self.tekort.items() if v > 0},
             "schaduwprijzen": sp,
             "duals_bron": self.duals_bron,
             "bindend": list(self.bindend),
+            **(
+                {}
+                if self.verdeling is None
+                else {
+                    "verdeling": {
+                        str(g): {k: float(v) for k, v in r.items()}
+                        for g, r in self.verdeling.iterrows()
+                    }
+                }
+            ),
             "tijden": {
                 "bouw": self.tijden.bouw,
                 "compileer": self.tijden.compileer,
@@ -172,6 +198,37 @@ class Allocatie:
             },
         }
         return rond_geld(uit, GELD, overslaan=("tijden", "schaduwprijzen"))
+
+
+def met_opslag(tabel: pd.DataFrame) -> pd.DataFrame:
+    """Add effectief_tarief (bedrag / volume, euro per eenheid) and opslag (euro).
+
+    ``opslag = bedrag - tarief * volume``: what is paid above the reëel cost of the volume
+    (0 up to solver noise, below a cent, unless ``max_opslag`` allows more). A row without
+    volume cannot be paid (max_opslag family); its effectief_tarief is the reëel tarief.
+    """
+    uit = tabel.copy()
+    kosten = uit["tarief"] * uit["volume"]
+    opslag = uit["bedrag"] - kosten
+    uit["opslag"] = opslag.where(opslag.abs() >= 0.005, 0.0)
+    heeft = uit["volume"] > _TOLERANTIE
+    uit["effectief_tarief"] = (uit["bedrag"] / uit["volume"].where(heeft)).fillna(uit["tarief"])
+    return uit[["bedrag", "volume", "tarief", "effectief_tarief", "opslag"]]
+
+
+def eerlijk_deel(pr: AllocationProblem, per_gebied: pd.Series) -> pd.DataFrame:
+    """Doel verdeling per gebied: fair share, spending and the gap (euro).
+
+    Columns eerlijk_deel ``F_g = A w_g / sum w``, uitgaven ``S_g`` (partners' bedrag plus
+    expected overige uitgaven) and afwijking ``S_g - F_g``; index gebied.
+    """
+    eerlijk = pr.plafond * pr.gewicht / pr.gewicht.sum()
+    uitgaven = per_gebied.reindex(list(pr.gebieden), fill_value=0.0).to_numpy()
+    uitgaven = uitgaven + pr.overige_uitgaven.sum(axis=1)
+    return pd.DataFrame(
+        {"eerlijk_deel": eerlijk, "uitgaven": uitgaven, "afwijking": uitgaven - eerlijk},
+        index=pd.Index(pr.gebieden, name="gebied"),
+    )
 
 
 def sleutels(pr: AllocationProblem, familie: str, index: np.ndarray) -> list[str]:
@@ -230,6 +287,7 @@ def extraheer(
     )
     tabel = pd.DataFrame({"bedrag": bedrag, "volume": volume, "tarief": pr.tarief}, index=mi)
     tabel = tabel[(tabel["bedrag"] > _TOLERANTIE) | (tabel["volume"] > _TOLERANTIE)]
+    tabel = met_opslag(tabel)
     per_aanbieder = tabel.groupby(level="aanbieder", sort=False)["bedrag"].sum()
     per_gebied = tabel.groupby(level="gebied", sort=False)["bedrag"].sum()
     tekort_gp = np.zeros(len(pr.gebieden) * len(pr.producten))
@@ -256,6 +314,8 @@ def extraheer(
         bindend=bindend,
         duals_bron=opl.duals_bron,
         tijden=Tijden(*tijden, extractie=time.perf_counter() - begin),
+        verdeling=eerlijk_deel(pr, per_gebied) if doel is Doel.VERDELING else None,
+        reeds_betaald=pr.reeds_betaald,
     )
 
 

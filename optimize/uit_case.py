@@ -10,6 +10,9 @@ Choices made here (documented in the README's Optimize section):
   product) in ``historie``.
 - With ``marktordening.overige_dekken`` the expected overige uitgaven buy volume at the
   product's reëel tarief, which reduces the demand the partners must cover.
+- The overige uitgaven are those after ``kader.uitsluitingen``; amounts already paid to
+  partners (``kader.reeds_betaald``) are spent, so the budget for the
+  allocation is A − C − reeds_betaald.
 - The verdeling weight of a gebied is
   ``inwoners * (1 + 4 * aandeel_75plus + 1 * aandeel_laag_inkomen)`` (missing shares: 0):
   a 75-plusser counts five times (Wmo use of 75+ is about five times the average,
@@ -79,7 +82,7 @@ def problem_from_case(case: Case) -> AllocationProblem:
     for (g, p), volume in framework.verwacht_volume(case).items():
         vraag[gi[g], pi[p]] += volume
     overige = np.zeros_like(vraag)
-    for o in case.kader.overige_uitgaven:
+    for o in framework.overige_uitgaven(case):  # after kader.uitsluitingen
         overige[gi[o.gebied], pi[o.product]] += o.mean()
     overige_volume = np.zeros_like(vraag)
     if case.marktordening.overige_dekken:
@@ -123,6 +126,7 @@ def problem_from_case(case: Case) -> AllocationProblem:
         vraag=vraag,
         capaciteit=capaciteit,
         plafond=kader.plafond,
+        reeds_betaald=kader.reeds_betaald,  # already paid: spent within the plafond
         overige_uitgaven=overige,
         overige_volume=overige_volume,
         max_gebieden=max_gebieden,
@@ -132,6 +136,7 @@ def problem_from_case(case: Case) -> AllocationProblem:
         lumpsum=lumpsum,
         transitie_band=mo.transitie_band,
         gewicht=gebied_gewicht(case),
+        max_opslag=mo.max_opslag,
         eenheden=tuple(p.eenheid for p in case.producten),
         naam=case.naam,
     )

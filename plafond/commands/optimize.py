@@ -101,6 +101,7 @@ def _xlsx(res: optimize.Allocatie, pad: Path) -> None:
                 "totaal",
                 "plafond",
                 "overige_uitgaven",
+                "opslag",
             ],
             "waarde": [
                 res.case,
@@ -110,53 +111,90 @@ def _xlsx(res: optimize.Allocatie, pad: Path) -> None:
                 res.totaal,
                 res.plafond,
                 res.overige_uitgaven,
+                res.opslag,
             ],
         }
     )
-    schrijf_werkboek(
-        pad,
-        {
-            "samenvatting": Tabel(samenvatting, {"waarde": "euro"}),
-            "allocatie": Tabel(
-                res.allocatie.reset_index(),
-                {"bedrag": "euro", "volume": "getal", "tarief": "euro"},
-            ),
-            "per_aanbieder": Tabel(
-                res.per_aanbieder.rename("bedrag").map(float).reset_index(), {"bedrag": "euro"}
-            ),
-            "schaduwprijzen": Tabel(res.schaduwprijzen.reset_index(), {"schaduwprijs": "decimaal"}),
-            "bindend": Tabel(pd.DataFrame({"bindend": list(res.bindend)})),
-        },
-        case=res.case,
-    )
+    bladen = {
+        "samenvatting": Tabel(samenvatting, {"waarde": "euro"}),
+        "allocatie": Tabel(
+            res.allocatie.reset_index(),
+            {
+                "bedrag": "euro",
+                "volume": "getal",
+                "tarief": "euro",
+                "effectief_tarief": "euro",
+                "opslag": "euro",
+            },
+        ),
+        "per_aanbieder": Tabel(
+            res.per_aanbieder.rename("bedrag").map(float).reset_index(), {"bedrag": "euro"}
+        ),
+        "schaduwprijzen": Tabel(res.schaduwprijzen.reset_index(), {"schaduwprijs": "decimaal"}),
+        "bindend": Tabel(pd.DataFrame({"bindend": list(res.bindend)})),
+    }
+    if res.verdeling is not None:
+        bladen["verdeling"] = Tabel(
+            res.verdeling.reset_index(), dict.fromkeys(res.verdeling.columns, "euro")
+        )
+    schrijf_werkboek(pad, bladen, case=res.case)
 
 
 def render(res: optimize.Allocatie) -> str:
     """The allocation as readable text, euros in Dutch notation."""
     rijen = [
-        [g, a, p, getal(r.volume, 0), euro(r.tarief), euro(r.bedrag)]
+        [
+            g,
+            a,
+            p,
+            getal(r.volume, 0),
+            euro(r.tarief),
+            euro(r.effectief_tarief),
+            euro(r.opslag),
+            euro(r.bedrag),
+        ]
         for (g, a, p), r in res.allocatie.iterrows()
     ]
+    kop = ["gebied", "aanbieder", "product", "volume", "reëel tarief", "effectief tarief"]
     delen = [
         f"Verdeling {res.case}, doel {res.doel.value}: {res.status.value}",
         "",
-        tabel(
-            ["gebied", "aanbieder", "product", "volume", "tarief", "bedrag"],
-            rijen,
-            rechts={3, 4, 5},
-        ),
+        tabel([*kop, "opslag boven reëel", "bedrag"], rijen, rechts={3, 4, 5, 6, 7}),
         "",
         tabel(
             ["", "bedrag"],
             [
                 ["totaal verdeeld", euro(res.totaal)],
+                ["waarvan opslag boven reëel tarief", euro(res.opslag)],
                 ["verwachte overige uitgaven", euro(res.overige_uitgaven)],
+                *(
+                    [["reeds betaald aan partners", euro(res.reeds_betaald)]]
+                    if res.reeds_betaald
+                    else []
+                ),
                 ["plafond", euro(res.plafond)],
-                ["ruimte", euro(res.plafond - res.totaal - res.overige_uitgaven)],
+                [
+                    "ruimte",
+                    euro(res.plafond - res.totaal - res.overige_uitgaven - res.reeds_betaald),
+                ],
             ],
             rechts={1},
         ),
     ]
+    if res.verdeling is not None:
+        delen += [
+            "",
+            "Eerlijk deel per gebied (plafond naar gewogen inwoners) en uitgaven "
+            "(partners plus verwachte overige uitgaven):",
+            tabel(
+                ["gebied", "eerlijk deel", "uitgaven", "afwijking"],
+                [
+                    [g, euro(r.eerlijk_deel), euro(r.uitgaven), euro(r.afwijking)]
+                    for g, r in res.verdeling.iterrows()
+                ],
+                rechts={1, 2, 3},
+            ),
+        ]
     tekort = res.tekort[res.tekort > 1e-6]
     if len(tekort):
         delen += ["", "Niet gedekte vraag:"]

@@ -123,40 +123,43 @@ def schrijf(
         samenvatting = samenvatting_rijen(res.to_dict())
         euro_kolommen = ("lumpsum", "verwacht", "se", "p95", "verwachte_kosten")
         euro_kolommen += ("verwacht_resultaat", "verwacht_tekort", "plafond")
-        schrijf_werkboek(
-            tmp,
-            {
-                "samenvatting": Tabel(
-                    pd.DataFrame([r[:2] for r in samenvatting], columns=["grootheid", "waarde"]),
-                    {"waarde": [r[2] for r in samenvatting]},
+        bladen = {
+            "samenvatting": Tabel(
+                pd.DataFrame([r[:2] for r in samenvatting], columns=["grootheid", "waarde"]),
+                {"waarde": [r[2] for r in samenvatting]},
+            ),
+            "terugvordering": Tabel(
+                res.terugvordering.reset_index(),
+                {k: "euro" for k in euro_kolommen}
+                | {"kans": "procent", "aandeel_lumpsum": "procent2"},
+            ),
+            "exploitatie": Tabel(
+                res.exploitatie.reset_index(),
+                {k: "euro" for k in euro_kolommen} | {"kans_verlies": "procent"},
+            ),
+            "overschrijdingscurve": Tabel(
+                res.overschrijdingscurve(),
+                {
+                    "plafond": "euro",
+                    "kans": "procent2",
+                    "ci_laag": "procent2",
+                    "ci_hoog": "procent2",
+                },
+            ),
+            "run": Tabel(
+                pd.DataFrame(
+                    [(k, str(v)) for k, v in record.items()], columns=["grootheid", "waarde"]
                 ),
-                "terugvordering": Tabel(
-                    res.terugvordering.reset_index(),
-                    {k: "euro" for k in euro_kolommen}
-                    | {"kans": "procent", "aandeel_lumpsum": "procent2"},
-                ),
-                "exploitatie": Tabel(
-                    res.exploitatie.reset_index(),
-                    {k: "euro" for k in euro_kolommen} | {"kans_verlies": "procent"},
-                ),
-                "overschrijdingscurve": Tabel(
-                    res.overschrijdingscurve(),
-                    {
-                        "plafond": "euro",
-                        "kans": "procent2",
-                        "ci_laag": "procent2",
-                        "ci_hoog": "procent2",
-                    },
-                ),
-                "run": Tabel(
-                    pd.DataFrame(
-                        [(k, str(v)) for k, v in record.items()], columns=["grootheid", "waarde"]
-                    ),
-                    {"waarde": "tekst"},
-                ),
-            },
-            case=res.case,
-        )
+                {"waarde": "tekst"},
+            ),
+        }
+        if res.per_pot is not None:
+            bladen["potten"] = Tabel(
+                res.per_pot.reset_index(),
+                {c: "euro" for c in res.per_pot.columns if c != "overschrijdingskans"}
+                | {"overschrijdingskans": "procent2"},
+            )
+        schrijf_werkboek(tmp, bladen, case=res.case)
 
     schrijvers = {".json": json_schrijven, ".csv": csv_schrijven, ".xlsx": xlsx_schrijven}
     atomic_write(pad, schrijvers[suffix])
@@ -188,6 +191,36 @@ def samenvatting_rijen(d: dict) -> list[tuple[str, object, str | None]]:
             kans = k.startswith("overschrijdingskans")
             uit.append((k, v, "procent2" if kans else _SAMENVATTING_FORMAAT.get(k, "euro")))
     return uit
+
+
+def _pot_tekst(res: SimulatieResultaat) -> str:
+    """Per pot: the overschrijding the rule acts on; then the regional figure beside it."""
+    r = res.regionaal or {}
+    kop = ["pot", "plafond", "uitgaven gemiddeld", "overschrijdingskans", "verwachte overschr."]
+    rijen = [
+        [
+            pot,
+            euro(x.plafond),
+            euro(x.uitgaven_gemiddelde),
+            procent(x.overschrijdingskans, 2),
+            euro(x.verwachte_overschrijding),
+        ]
+        for pot, x in res.per_pot.iterrows()
+    ]
+    rijen.append(
+        ["totaal potten", euro(res.plafond), euro(res.uitgaven["gemiddelde"]),
+         procent(res.overschrijdingskans, 2), euro(res.verwachte_overschrijding)]
+    )  # fmt: skip
+    return "\n".join(
+        [
+            "Per pot (de overschrijding waarop de risicoregel werkt; een onderschrijding in "
+            "de ene pot compenseert geen overschrijding in een andere):",
+            tabel(kop, rijen, rechts={1, 2, 3, 4}),
+            f"Regionaal (totaal tegen A, alleen ter vergelijking): overschrijdingskans "
+            f"{procent(r.get('overschrijdingskans', 0.0), 2)}, verwachte overschrijding "
+            f"{euro(r.get('verwachte_overschrijding', 0.0))}",
+        ]
+    )
 
 
 def render(res: SimulatieResultaat) -> str:
@@ -246,6 +279,8 @@ def render(res: SimulatieResultaat) -> str:
             ],
         ),
     ]
+    if res.per_pot is not None:
+        regels += ["", _pot_tekst(res)]
     if res.plafond_bij_kans is not None:
         est, laag, hoog = res.plafond_bij_kans
         regels += [

@@ -58,7 +58,7 @@ def render(case: Case, fw: framework.Framework, *, opbouw: bool = False) -> str:
     naam = {a.id: a.naam for a in case.aanbieders}
     eenheid = {p.id: p.eenheid for p in case.producten}
     herkomst = "gegeven" if fw.plafond_gegeven else "afgeleid uit historie en opslagen"
-    a, b = centen(fw.plafond), centen(fw.lumpsum)
+    a, b, r = centen(fw.plafond), centen(fw.lumpsum), centen(fw.reeds_betaald)
     per_partner = _voet(fw.lumpsum_per_aanbieder.to_list(), b)
     gp = fw.per_gemeente_product
     plafonds = _voet(gp["plafond"].to_list(), a)
@@ -79,7 +79,17 @@ def render(case: Case, fw: framework.Framework, *, opbouw: bool = False) -> str:
             [
                 [f"A  budgetplafond ({herkomst})", euro(a)],
                 ["B  lumpsum partners", euro(b)],
-                ["C  overige uitgaven (A − B)", euro(centen(a - b))],
+                *(
+                    [["R  reeds betaald aan partners (van de lumpsum af)", euro(r)]]
+                    if fw.reeds_betaald
+                    else []
+                ),
+                [
+                    "C  overige uitgaven (A − B − R)"
+                    if fw.reeds_betaald
+                    else "C  overige uitgaven (A − B)",
+                    euro(centen(a - b - r)),
+                ],
             ],
         ),
         "",

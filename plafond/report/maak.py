@@ -95,6 +95,14 @@ def lumpsum_uit_verdeling(case: Case, verdeling: pd.DataFrame) -> dict[str, floa
     return {a: float(per.get(a, 0.0)) for a in case.partners()}
 
 
+def allocatie_uit_verdeling(
+    case: Case, verdeling: pd.DataFrame
+) -> dict[tuple[str, str, str], float]:
+    """Bedrag per (aanbieder, gebied, product) of the partners (euro), for the simulation."""
+    partners = set(case.partners())
+    return {(a, g, p): float(b) for (g, a, p), b in verdeling["bedrag"].items() if a in partners}
+
+
 def maak_rapport(
     case: Case,
     *,
@@ -148,14 +156,15 @@ def maak_rapport(
         )
     kader = framework.kader(case)
     if allocatie == "optimaal":
-        verdeling = optimize.allocate(case, doel="kosten").allocatie
+        verdeling = optimize.allocate(case, doel="kosten").allocatie[["bedrag", "volume", "tarief"]]
     else:
         verdeling = verdeling_uit_case(case)
-    lumpsum = lumpsum_uit_verdeling(case, verdeling) if allocatie == "optimaal" else None
+    # the optimised allocation line by line, so every pot's lumpsum comes from it
+    regels = allocatie_uit_verdeling(case, verdeling) if allocatie == "optimaal" else None
     if seed is None:
         seed = montecarlo.simulatie.nieuwe_seed()
     res = montecarlo.simulate(
-        case, n, seed=seed, methode=methode, lumpsum_per_aanbieder=lumpsum, voortgang=voortgang
+        case, n, seed=seed, methode=methode, allocatie=regels, voortgang=voortgang
     )
     if gevoeligheid:
         gevoelig = tornado(
@@ -163,7 +172,7 @@ def maak_rapport(
             gevoeligheid_n,
             seed=seed,
             methode=methode,
-            lumpsum_per_aanbieder=lumpsum,
+            allocatie=regels,
             voortgang=voortgang_gevoeligheid,
         )
     else:

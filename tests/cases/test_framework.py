@@ -94,7 +94,10 @@ def test_validate_json_has_exactly_the_design_keys(worked_example):
         "overige_uitgaven",
         "lumpsum_per_aanbieder",
         "tarieven",
+        "reeds_betaald",
+        "potten",
     }
+    assert d["reeds_betaald"] == 0.0 and d["potten"] == {"regio": d["plafond"]}
     assert d["tarieven"] == {"BGI": 60.0}
     assert sum(d["lumpsum_per_aanbieder"].values()) == pytest.approx(d["lumpsum"])
 

@@ -51,14 +51,18 @@ def test_stroom_sums_equal_the_sums_of_the_full_arrays(regel):
     lumpsum = np.array([3e5, 2e5, 1e5])
     kosten = lumpsum[:, None] * rng.normal(1.0, 0.05, (3, n))
 
-    class M:  # the three fields _stroom_sommen reads
+    class M:  # the fields _stroom_sommen reads
         pass
 
     model = M()
     model.regel, model.lumpsum, model.plafond = regel, lumpsum, float(regel.plafond.sum())
+    model.reeds_betaald = None
     sommen = _stroom_sommen(model, per_pot, totaal, kosten, Werkruimte())  # type: ignore[arg-type]
 
-    over = np.maximum(np.floor(totaal * 100 + 0.5) - np.floor(model.plafond * 100 + 0.5), 0) / 100
+    # the overschrijding the rule acts on: each pot's own overrun, summed over the pots (an
+    # underspend in one pot does not offset an overrun in another)
+    over_pot = np.floor(per_pot * 100 + 0.5) - np.floor(regel.plafond[:, None] * 100 + 0.5)
+    over = np.maximum(over_pot, 0).sum(axis=0) / 100
     terug = terugvordering(per_pot, regel)
     resultaat = lumpsum[:, None] - terug - kosten
     verwacht = np.concatenate(

@@ -28,6 +28,8 @@ def check_alle_restricties(pr, res) -> None:
     g, a, p = t["gebied"].map(gi), t["aanbieder"].map(ai), t["product"].map(pi)
     # reeel_tarief, and only allowed combinations
     assert (t["bedrag"] >= t["tarief"] * t["volume"] - 1e-4).all()
+    # max_opslag: nothing paid without volume, at most (1 + max_opslag) x reëel cost
+    assert (t["bedrag"] <= (1 + pr.max_opslag) * t["tarief"] * t["volume"] + 1e-4).all()
     toegestaan = set(pr.combo_sleutel.tolist())
     sleutel = (g * len(pr.aanbieders) + a) * len(pr.producten) + p
     assert set(sleutel.tolist()) <= toegestaan

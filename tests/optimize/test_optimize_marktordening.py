@@ -152,11 +152,41 @@ def test_verdeling_two_gebieden_by_hand() -> None:
     #   g1: 10.000 * (1 + 0,4 + 0,1) = 15.000;  g2: 10.000 * (1 + 0,2) = 12.000.
     # Plafond 270.000: fair shares F1 = 270.000 * 15/27 = 150.000, F2 = 120.000.
     # One partner a1 at 30 euro/uur. g2 needs 4.500 uur = 135.000 > F2: overshoot 15.000.
-    # Overige uitgaven in g1: 20.000 (buying 20.000 / 30 = 666,7 uur of g1's 3.000).
-    # The plafond leaves 270.000 - 20.000 - 135.000 = 115.000 for g1's partner, so
-    # S1 = 115.000 + 20.000 = 135.000, undershoot 15.000; g1's own demand needs only
-    # (3.000 - 666,7) * 30 = 70.000 of it. Spending more in g2 or less in g1 only widens
-    # both gaps, so: doelwaarde = 15.000 + 15.000 + 1e-6 * 250.000 = 30.000,25.
+    # Overige uitgaven in g1: 20.000 (buying 20.000 / 30 = 666,7 uur of g1's 3.000), so
+    # g1's partner delivers 2.333,3 uur = 70.000 at the reëel tarief. max_opslag 0 (the
+    # default): no more may be paid for that volume, and under verdeling no volume above
+    # demand may be bought, so S1 = 90.000, undershoot 60.000; the room stays unspent.
+    # doelwaarde = 60.000 + 15.000 + 1e-6 * 205.000 = 75.000,205.
+    data = verdeling_twee_gebieden()
+    res = oplossen(data, "verdeling")
+    assert res.per_gebied["g1"] == pytest.approx(70_000.0)
+    assert res.per_gebied["g2"] == pytest.approx(135_000.0)
+    assert res.doelwaarde == pytest.approx(75_000.205, abs=1e-4)
+    assert res.opslag == pytest.approx(0.0, abs=0.01)
+    assert res.verdeling.loc["g1", "afwijking"] == pytest.approx(-60_000.0)
+    assert res.verdeling.loc["g2", "eerlijk_deel"] == pytest.approx(120_000.0)
+
+
+def test_verdeling_with_max_opslag_pays_the_opslag_on_volume_by_hand() -> None:
+    # As above with max_opslag 0,5: g1's partner may get up to 1,5 x 70.000 = 105.000
+    # for its 2.333,3 uur (effectief tarief 45 euro/uur, opslag 35.000). S1 = 125.000,
+    # undershoot 25.000; g2 unchanged (overshoot 15.000); plafond 20.000 + 105.000 +
+    # 135.000 = 260.000 <= 270.000. doelwaarde = 40.000 + 1e-6 * 240.000 = 40.000,24.
+    data = verdeling_twee_gebieden()
+    data["marktordening"] = {"max_opslag": 0.5}
+    res = oplossen(data, "verdeling")
+    rij = res.allocatie.loc[("g1", "a1", "HH")]
+    assert rij["bedrag"] == pytest.approx(105_000.0)
+    assert rij["volume"] == pytest.approx(7_000 / 3)
+    assert rij["effectief_tarief"] == pytest.approx(45.0)
+    assert rij["opslag"] == pytest.approx(35_000.0)
+    assert res.allocatie.loc[("g2", "a1", "HH"), "opslag"] == pytest.approx(0.0, abs=0.01)
+    assert res.opslag == pytest.approx(35_000.0)
+    assert res.doelwaarde == pytest.approx(40_000.24, abs=1e-4)
+
+
+def verdeling_twee_gebieden() -> dict[str, Any]:
+    """The base case reduced to one partner a1 at 30 euro/uur, vraag 3.000 and 4.500 uur."""
     data = basis()
     data["aanbieders"].pop("a2")
     data["historie"] = [h for h in data["historie"] if h["aanbieder"] == "a1"]
@@ -171,7 +201,4 @@ def test_verdeling_two_gebieden_by_hand() -> None:
             {"gebied": "g1", "product": "HH", "verdeling": "vast", "gemiddelde": 20_000}
         ],
     }
-    res = oplossen(data, "verdeling")
-    assert res.per_gebied["g1"] == pytest.approx(115_000.0)
-    assert res.per_gebied["g2"] == pytest.approx(135_000.0)
-    assert res.doelwaarde == pytest.approx(30_000.25, abs=1e-4)
+    return data

@@ -60,7 +60,9 @@ def test_validate_json_is_only_json_and_matches_the_framework(capsys):
     fw = framework.kader(load_case("maastricht-heuvelland-2022"))
     assert out == fw.to_dict()
     assert sum(out["lumpsum_per_aanbieder"].values()) == pytest.approx(out["lumpsum"], abs=0.005)
-    assert out["plafond"] == pytest.approx(out["lumpsum"] + out["overige_uitgaven"], abs=0.005)
+    # A = B + R + C (R: reeds betaald, deducted from the lumpsum but spent within A)
+    deel = out["lumpsum"] + out["reeds_betaald"] + out["overige_uitgaven"]
+    assert out["plafond"] == pytest.approx(deel, abs=0.005)
 
 
 def test_usage_error_is_exit_2():
