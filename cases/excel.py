@@ -35,6 +35,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from plafond.cases.errors import CaseError
 from plafond.cases.files import _FORMULA_START, atomic_write, safe_cell
+from plafond.cases.levering import Gewichten, OverigeLevering, Variant
 from plafond.cases.schema import (
     Aanbieder,
     Case,
@@ -86,10 +87,31 @@ TABLES: dict[str, tuple[str, type[BaseModel], list[str]]] = {
     "opslagen": ("kader.opslagen", Opslag, _fields(Opslag)),
     "overige_uitgaven": ("kader.overige_uitgaven", OverigeUitgave, ["gebied", "product", *_PARAMS]),
     "minimum_bedrag": ("marktordening.minimum_bedrag", MinimumBedrag, _fields(MinimumBedrag)),
+    "levering": (
+        "levering.overige",
+        OverigeLevering,
+        [
+            "product",
+            "gebied",
+            *(f"aandeel_{p}" for p in _PARAMS),
+            "tarief_zin",
+            "tarief_pgb",
+            "aandeel_pgb",
+        ],
+    ),  # fmt: skip
+    "varianten": (
+        "varianten",
+        Variant,
+        [
+            "naam",
+            *_fields(Variant, "gewichten"),
+            *(f"gewichten_{g}" for g in Gewichten.model_fields),
+        ],
+    ),
 }
 #: Key/value sheets: sheet → (model, keys in order).
 KEY_SHEETS: dict[str, tuple[type[BaseModel], list[str]]] = {
-    "case": (Case, ["naam", "jaar", "bron", "toelichting"]),
+    "case": (Case, ["naam", "jaar", "bron", "toelichting", "levering.bij_capaciteit"]),
     "kader": (
         Kader,
         [
@@ -106,8 +128,8 @@ KEY_SHEETS: dict[str, tuple[type[BaseModel], list[str]]] = {
 #: Sheets in workbook order.
 SHEETS = ["case", "producten", "gebieden", "aanbieders", "tarieven", "historie", "vraag",
           "werkgebied", "kader", "opslagen", "overige_uitgaven", "marktordening",
-          "minimum_bedrag"]  # fmt: skip
-OPTIONAL = ("werkgebied", "minimum_bedrag", _MATRIX)
+          "minimum_bedrag", "levering", "varianten"]  # fmt: skip
+OPTIONAL = ("werkgebied", "minimum_bedrag", _MATRIX, "levering", "varianten")
 REQUIRED_SHEETS = [s for s in SHEETS if s not in OPTIONAL]
 _EURO = {
     "historie": {"omzet"},
@@ -116,6 +138,8 @@ _EURO = {
     "tarieven": {"tarief", "cao_uurloon", "reiskosten"},
     "kader": {"plafond"},
     "overige_uitgaven": {"gemiddelde", "sd", "min", "modus", "max"},
+    "levering": {"tarief_zin", "tarief_pgb"},
+    "varianten": {"totaal"},
 }
 _CODES = {"id", "rol", "product", "aanbieder", "gebied", "verdeling", "verdeelsleutel",
           "drempel_soort"}  # fmt: skip
@@ -126,7 +150,8 @@ _EMPTY = object()
 
 def _leaf(column: str) -> str:
     """The schema field behind a column or key: ``clienten_cv`` → ``cv``."""
-    for prefix in (*(f"{n}_" for n in _NESTED), _SCHOK, "correlatie.", "risicodeling."):
+    for prefix in (*(f"{n}_" for n in _NESTED), _SCHOK, "correlatie.", "risicodeling.",
+                   "aandeel_", "gewichten_"):  # fmt: skip
         if column.startswith(prefix):
             return column[len(prefix) :]
     return column
@@ -141,6 +166,10 @@ def required_columns(sheet: str) -> list[str]:
     _, model, columns = TABLES[sheet]
     if sheet == "vraag":
         return ["gebied", "product", *(f"{n}_verdeling" for n in _NESTED)]
+    if sheet == "varianten":
+        return ["naam", "soort"]
+    if sheet == "levering":
+        return ["product"]
     return [c for c in columns if model.model_fields[c].is_required()]
 
 
@@ -162,11 +191,11 @@ def _value(value: Any, column: str) -> Any:
             value = value[1:]  # neutralised by safe_cell when written
         if leaf in _CODES:
             value = value.strip()
-        if leaf == "overige_dekken" and value.strip().lower() in _BOOL:
+        if leaf in ("overige_dekken", "evaluatie") and value.strip().lower() in _BOOL:
             return _BOOL[value.strip().lower()]
     elif leaf in _TEXT and isinstance(value, (int, float)) and not isinstance(value, bool):
         return _number_text(value)
-    if leaf == "waarden":
+    if leaf in ("waarden", "grenzen", "tarieven"):
         parts = [p.strip() for p in value.split(";")] if isinstance(value, str) else [value]
         try:
             return [float(p) for p in parts if p != ""]
@@ -241,6 +270,15 @@ def _nest(sheet: str, row: dict[str, Any]) -> dict[str, Any]:
             spec = {p: row.pop(f"{n}_{p}") for p in _PARAMS if f"{n}_{p}" in row}
             if spec:
                 row[n] = spec
+    if sheet == "levering":
+        spec = {p: row.pop(f"aandeel_{p}") for p in _PARAMS if f"aandeel_{p}" in row}
+        if spec:
+            row["aandeel"] = spec
+    if sheet == "varianten":
+        gewichten = {g: row.pop(f"gewichten_{g}") for g in Gewichten.model_fields
+                     if f"gewichten_{g}" in row}  # fmt: skip
+        if gewichten:
+            row["gewichten"] = gewichten
     return row
 
 
@@ -354,7 +392,9 @@ def read_workbook(path: str | os.PathLike[str]) -> dict[str, Any]:
             if sheet in sheets:
                 rows, rijen[sheet] = _read_rows(sheets[sheet], sheet, bron)
                 group, _, table = place.rpartition(".")
-                (data[group] if group else data)[table] = rows
+                if sheet == "varianten":
+                    rows = {r.pop("naam", f"rij {i + 1}"): r for i, r in enumerate(rows)}
+                (data.setdefault(group, {}) if group else data)[table] = rows
         if _MATRIX in sheets:
             matrix = _read_matrix(sheets[_MATRIX], bron)
             data["kader"].setdefault("correlatie", {})["matrix"] = matrix
@@ -372,6 +412,7 @@ _RENAME = {
     "kader.overige_uitgaven": "overige_uitgaven",
     "marktordening.minimum_bedrag": "minimum_bedrag",
     "kader.correlatie.matrix": _MATRIX,
+    "levering.overige": "levering",
 }
 
 
@@ -407,8 +448,14 @@ def _table(case: Case, sheet: str) -> tuple[list[str], list[list[Any]]]:
     for part in place.split("."):
         node = getattr(node, part)
     rows = []
+    if sheet == "varianten":
+        node = [{"naam": k, **v.model_dump()} for k, v in node.items()]
     for item in node:
-        row = item.model_dump()
+        row = item if isinstance(item, dict) else item.model_dump()
+        if sheet == "levering":
+            row.update({f"aandeel_{k}": v for k, v in (row.pop("aandeel") or {}).items()})
+        if sheet == "varianten":
+            row.update({f"gewichten_{k}": v for k, v in row.pop("gewichten").items()})
         if sheet == "aanbieders":
             row.update({f"capaciteit_{k}": v for k, v in row.pop("capaciteit").items()})
         for n in _NESTED if sheet == "vraag" else ():

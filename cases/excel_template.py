@@ -24,6 +24,7 @@ from plafond.cases.excel import (
     _sheet,
 )
 from plafond.cases.files import atomic_write
+from plafond.cases.levering import Gewichten, Levering
 from plafond.cases.schema import Case, Correlatie, Risicodeling
 from plafond.cases.verdeling import Verdeling
 
@@ -79,6 +80,12 @@ def voorbeeld() -> Case:
     for table in ("opslagen", "overige_uitgaven"):
         kader[table] = [r for r in kader[table] if fits(r)]
     kader["correlatie"]["matrix"] = None
+    data["levering"]["overige"] = [r for r in data["levering"]["overige"] if fits(r)]
+    data["varianten"] = {
+        "pxq": {"soort": "pxq"},
+        "lumpsum": {"soort": "lumpsum"},
+        "populatie": {"soort": "populatie", "corridor": 0.05},
+    }
     if kader["risicodeling"]["sleutel"] is not None:
         kader["risicodeling"]["sleutel"] = {keep[0]: 1.0}
     markt["minimum_bedrag"] = [
@@ -98,9 +105,11 @@ _BLAD = {
     "werkgebied": "optioneel: toegestane combinaties; zonder dit blad die uit historie",
     "kader": "het financieel kader: indexatie, taakstelling, plafond, correlatie, risicodeling",
     "opslagen": "opslagen op de lumpsum van een partner",
-    "overige_uitgaven": "raming (in euro) van wat C werkelijk kost, met onzekerheid",
+    "overige_uitgaven": "optioneel: een eigen raming (euro) van C; vervangt dan de C uit de vraag",
     "marktordening": "regels voor de verdeling over aanbieders en gebieden",
     "minimum_bedrag": "optioneel: minimumbedrag voor een aanbieder",
+    "levering": "optioneel: aandeel en tarieven (ZIN, PGB) van de overige aanbieders per product",
+    "varianten": "optioneel: de bekostigingsvarianten om te vergelijken (plafond vergelijk)",
     _MATRIX: "optioneel: correlatie per paar gebieden (kolom gebied, dan een kolom per gebied)",
 }
 _UNIT = {"clienten": "cliënten", "volume_per_client": "eenheden per cliënt", "": "euro"}
@@ -202,6 +211,45 @@ UITLEG: dict[str, tuple[str, str]] = {
     "max_aanbieders_per_gebied": ("aantal", "hoogstens zoveel aanbieders per gebied"),
     "transitie_band": ("fractie", "bedrag per partner blijft binnen ± dit deel van zijn lumpsum"),
     "overige_dekken": ("true of false", "mogen de overige aanbieders vraag dekken"),
+    **{
+        f"levering.aandeel_{p}": (u, f"aandeel overige (fractie van de vraag), {m}")
+        for p, (u, m) in {
+            "verdeling": ("naam", "verdeling; leeg: aandeel in de historie-omzet"),
+            "gemiddelde": ("fractie", "gemiddelde"),
+            "cv": ("fractie", "cv"),
+            "sd": ("fractie", "sd"),
+            "min": ("fractie", "minimum"),
+            "modus": ("fractie", "modus"),
+            "max": ("fractie", "maximum"),
+            "waarden": ("fracties", "waarnemingen, gescheiden door ';'"),
+        }.items()
+    },
+    "levering.product": ("code", "het product"),
+    "levering.gebied": ("code", "leeg: de regel geldt voor alle gebieden van het product"),
+    "tarief_zin": ("euro per eenheid", "tarief overige in natura; leeg: hun reële tarief"),
+    "tarief_pgb": ("euro per eenheid", "tarief PGB (lager dan in natura)"),
+    "aandeel_pgb": ("fractie", "deel van het volume van de overige dat als PGB loopt"),
+    "case.levering.bij_capaciteit": (
+        "overige of wachtlijst",
+        "vraag boven de capaciteit van een partner: naar de overige of op een wachtlijst",
+    ),
+    "varianten.naam": ("code", "naam van de variant"),
+    "soort": ("code", "pxq, lumpsum, populatie, tweedelig, staffel of bandbreedte"),
+    "totaal": ("euro", "populatie: totaal budget; leeg: de lumpsum B"),
+    "corridor": ("fractie", "populatie: binnen ± dit deel van het budget draagt de aanbieder"),
+    "nacalculatie": ("fractie", "populatie: deel van het verschil buiten de corridor verrekend"),
+    "vast": ("fractie", "tweedelig: vast deel als fractie van de verwachte kosten"),
+    "variabel": ("fractie", "tweedelig: deel van het tarief per eenheid; leeg: 1 − vast"),
+    "grenzen": ("fracties", "staffel: volumestappen als fractie van het verwachte volume"),
+    "varianten.tarieven": ("fracties", "staffel: fractie van het tarief per stap"),
+    "minimum": ("fractie", "bandbreedte: minimum uren per cliënt (fractie van het gemiddelde)"),
+    "maximum": ("fractie", "bandbreedte: maximum uren per cliënt (fractie van het gemiddelde)"),
+    "boven": ("fractie", "bandbreedte: deel betaald van uren boven het maximum"),
+    "evaluatie": ("true of false", "bandbreedte: na drie maanden wordt de band herzien"),
+    **{
+        f"gewichten_{g}": ("gewicht per inwoner", f"populatie: gewicht van {g}")
+        for g in ("basis", "aandeel_75plus", "aandeel_85plus", "aandeel_laag_inkomen")
+    },
 }
 
 
@@ -213,9 +261,15 @@ def _standaard(sheet: str, column: str) -> str:
         model, name = Verdeling, _leaf(column)
     elif column.startswith("prijsschok."):
         return "leeg"  # the whole shock is optional; verdeling is required once it is given
+    elif sheet == "levering" and column.startswith("aandeel_") and column != "aandeel_pgb":
+        return "leeg"
+    elif sheet == "varianten" and column.startswith("gewichten_"):
+        model, name = Gewichten, column.removeprefix("gewichten_")
     elif "." in column:
         group, name = column.split(".", 1)
-        model = {"correlatie": Correlatie, "risicodeling": Risicodeling}[group]
+        model = {"correlatie": Correlatie, "risicodeling": Risicodeling, "levering": Levering}[
+            group
+        ]
     field = model.model_fields.get(name)
     if field is not None and field.is_required():
         return "verplicht"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from typing import Annotated, Literal
 
+from plafond.cases.levering import Levering, Variant
 from plafond.cases.verdeling import Schok, Verdeling
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
@@ -289,6 +290,10 @@ class Case(BaseModel):
     werkgebied: tuple[Werkgebied, ...] = ()
     kader: Kader = Kader()
     marktordening: Marktordening = Marktordening()
+    levering: Levering = Levering()
+    varianten: Annotated[dict[str, Variant], AfterValidator(_bevroren)] = Field(
+        default_factory=FrozenDict
+    )
 
     def partners(self) -> tuple[str, ...]:
         """Ids of the aanbieders with rol ``partner``, in case order."""

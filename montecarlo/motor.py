@@ -25,8 +25,10 @@ from typing import cast
 import numpy as np
 from numpy.typing import NDArray
 from plafond.montecarlo.copula import factor
+from plafond.montecarlo.levering import Leveringsplan, aandelen, lever
 from plafond.montecarlo.lijnen import Lijnen, gevouwen_factor
 from plafond.montecarlo.risicodeling import Regel, centen, overschrijding, terugvordering_compact
+from plafond.montecarlo.scenarios import Cellen, Scenarios
 from plafond.montecarlo.steekproef import STROOM, controleer_aantal, sampler_voor_stroom
 from plafond.montecarlo.verdelingen import Marginaal
 from plafond.montecarlo.vraag import SamengesteldeVraag, totale_volumes
@@ -70,6 +72,13 @@ class Model:
         shock has the last normal score (after the volumes), independent of the copula's
         lines; a ``vast`` shock is a constant and takes no normal score, so adding
         ``vast 0`` changes no number.
+    levering
+        Who delivers the demand (:mod:`montecarlo.levering`), or None for the array-level
+        form above: then the partners' cost is ``kosten @ volume`` and C comes from the
+        ``overige`` lines only. With a plan, ``kosten`` is not used: the cells give the
+        partners' cost and the overige's volume × tarief is added to C.
+    cellen
+        The cells of the plan (:class:`~montecarlo.scenarios.Cellen`), for the arrangements.
     """
 
     overige: tuple[Marginaal, ...]
@@ -82,6 +91,8 @@ class Model:
     kosten: FloatArray
     partners: tuple[str, ...] = ()
     prijsschok: Marginaal | None = None
+    levering: Leveringsplan | None = None
+    cellen: Cellen | None = None
 
     @property
     def schok_random(self) -> bool:
@@ -90,8 +101,10 @@ class Model:
 
     @property
     def dimensies(self) -> int:
-        """Normal scores per scenario: one per line, one per vraag line (volume), one shock."""
-        return len(self.overige) + 2 * len(self.vraag) + int(self.schok_random)
+        """Normal scores per scenario: one per line, one per vraag line (volume), one per
+        random overige share, one shock."""
+        aandelen = 0 if self.levering is None else self.levering.dimensies
+        return len(self.overige) + 2 * len(self.vraag) + aandelen + int(self.schok_random)
 
     @property
     def plafond(self) -> float:
@@ -165,6 +178,14 @@ def _scenario_waarden(
 
     Both live in ``ruimte``: valid until its next use.
     """
+    uitgaven, kosten, _ = _scenarios(model, z, plan, ruimte)
+    return uitgaven, kosten
+
+
+def _scenarios(
+    model: Model, z: FloatArray, plan: _Plan, ruimte: Werkruimte, *, cellen: bool = False
+) -> tuple[FloatArray, FloatArray, Scenarios | None]:
+    """As :func:`_scenario_waarden`, plus the cel arrays when ``cellen`` (and a plan exists)."""
     nc, nv = len(model.overige), len(model.vraag)
     m = z.shape[1]
     waarden = np.matmul(plan.factor, z[: nc + nv], out=ruimte("waarden", (nc + nv, m)))
@@ -177,24 +198,57 @@ def _scenario_waarden(
         uitgaven[...] = 0.0
         for i, pot in enumerate(model.overige_pot):
             uitgaven[pot] += waarden[i]
-    uitgaven += model.vaste_uitgaven[:, None]
     kosten = ruimte("kosten", (model.lumpsum.size, m))
     if not nv:
+        uitgaven += model.vaste_uitgaven[:, None]
         kosten[...] = 0.0
-        return uitgaven, kosten
+        return uitgaven, kosten, None
     volume = totale_volumes(
         waarden[nc:], z[nc + nv : nc + 2 * nv], plan.volume_mu, plan.volume_sd, ruimte
     )
-    np.matmul(model.kosten, volume, out=kosten)
-    if model.prijsschok is not None:  # one shock per scenario, for all partners and gebieden
-        schok = model.prijsschok
-        if model.schok_random:
-            s = schok.uit_normaal(z[nc + 2 * nv], uit=ruimte("schok", (m,)))
-            s += 1.0
-            kosten *= s
-        else:
-            kosten *= 1.0 + schok.gemiddelde
-    return uitgaven, kosten
+    schok = _schok(model, z, nc + 2 * nv + (model.levering.dimensies if model.levering else 0),
+                   ruimte)  # fmt: skip
+    lp = model.levering
+    if lp is None:
+        uitgaven += model.vaste_uitgaven[:, None]
+        np.matmul(model.kosten, volume, out=kosten)
+        if schok is not None:
+            kosten *= schok
+        return uitgaven, kosten, None
+    s = aandelen(lp, z[nc + 2 * nv : nc + 2 * nv + lp.dimensies], m, ruimte)
+    geleverd = lever(lp, volume, s, ruimte, cellen=cellen)
+    if uitgaven.shape[0] == 1:
+        uitgaven[0] += np.dot(lp.overig_tarief, geleverd.overig_volume)
+    else:
+        c_lijn = geleverd.overig_volume * lp.overig_tarief[:, None]
+        np.add.at(uitgaven, lp.lijn_pot, c_lijn)
+    overige = uitgaven.copy() if cellen else None
+    uitgaven += model.vaste_uitgaven[:, None]
+    kosten[...] = geleverd.partner_kosten
+    if schok is not None:
+        kosten *= schok
+    if not cellen:
+        return uitgaven, kosten, None
+    cel_volume = geleverd.cel_volume.copy()
+    cel_kosten = cel_volume * lp.cel_tarief[:, None]
+    if schok is not None:
+        cel_kosten *= schok
+    v_lijn = np.take(volume, lp.cel_lijn, axis=0)
+    aandeel_cel = np.divide(cel_volume, v_lijn, out=np.zeros_like(v_lijn), where=v_lijn > 0)
+    clienten = np.take(np.maximum(waarden[nc:], 0.0), lp.cel_lijn, axis=0)
+    clienten *= aandeel_cel
+    return uitgaven, kosten, Scenarios(cel_volume, cel_kosten, clienten, overige)
+
+
+def _schok(model: Model, z: FloatArray, rij: int, ruimte: Werkruimte) -> FloatArray | float | None:
+    """``1 + prijsschok`` per scenario (from score row ``rij``), a constant, or None."""
+    if model.prijsschok is None:
+        return None
+    if not model.schok_random:
+        return 1.0 + model.prijsschok.gemiddelde
+    s = model.prijsschok.uit_normaal(z[rij], uit=ruimte("schok", (z.shape[1],)))
+    s += 1.0
+    return s
 
 
 def _stroom_sommen(
