@@ -17,9 +17,9 @@ scenario and the overige's share ``s_j`` (fixed, or drawn):
    overige nothing here: the given line replaces it (the two are never added).
 
 The partners' cost is the cell volume × the partner's reëel tarief (× (1 + prijsschok),
-applied by the engine). Everything is a function of ``(L, m)`` arrays (lines × scenarios), no loop over scenarios;
-the cells are sorted by (partner, product), so the sums per capaciteit group and per
-partner are ``np.add.reduceat`` over contiguous rows.
+applied by the engine). Everything is a function of ``(L, m)`` arrays (lines ×
+scenarios), no loop over scenarios; the cells are sorted by (partner, product), so the sums
+per capaciteit group and per partner run over contiguous rows (:func:`som_per_groep`).
 """
 
 from __future__ import annotations
