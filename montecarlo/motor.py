@@ -20,7 +20,7 @@ import queue
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
-from typing import cast
+from typing import Protocol, cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -115,6 +115,21 @@ class Model:
 #: Names of the per-stroom sums, in row order; ``P`` partner rows follow per name in _PARTNER.
 _ALGEMEEN = ("o", "o2", "o_kans")
 _PARTNER = ("t", "t2", "t_kans", "r", "r2", "r_verlies", "r_tekort")
+
+
+class Extra(Protocol):
+    """What a run evaluates on every stroom besides the engine's own sums (``vergelijk``).
+
+    ``rijen`` sums per stroom; called as ``extra(scenarios, kosten, begin, eind)`` with the
+    stroom's :class:`~montecarlo.scenarios.Scenarios`, the partners' cost ``(P, m)`` and
+    the scenario range, returning its ``rijen`` sums. It may store per-scenario values in
+    its own arrays at ``begin:eind`` (each stroom is written by one worker).
+    """
+
+    rijen: int
+
+    def __call__(self, scenarios: Scenarios, kosten: FloatArray, begin: int,
+                 eind: int) -> FloatArray: ...  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -301,25 +316,29 @@ def _blok(
     uit: FloatArray,
     uit_pot: FloatArray | None,
     ruimte: Werkruimte,
+    extra: Extra | None = None,
 ) -> FloatArray:
     """Process whole strooms, one at a time, in the worker's scratch arrays ``ruimte``.
 
     Writes spending into ``uit`` (and ``uit_pot``), the block's own slices (scenario
     ``strooms.start * STROOM`` at column 0), and returns the sums per stroom, shape
-    ``(rows, len(strooms))``.
+    ``(rows, len(strooms))``; with ``extra`` its sums follow the engine's own rows.
     """
     eerste = strooms.start * STROOM
-    sommen = np.empty((len(_ALGEMEEN) + len(_PARTNER) * model.lumpsum.size, len(strooms)))
+    rijen = len(_ALGEMEEN) + len(_PARTNER) * model.lumpsum.size
+    sommen = np.empty((rijen + (extra.rijen if extra else 0), len(strooms)))
     for kolom, k in enumerate(strooms):
         begin, eind = k * STROOM, min((k + 1) * STROOM, n)
         z = ruimte("z", (model.dimensies, eind - begin))
         z = sampler_voor_stroom(methode, model.dimensies, seed, k).normalen(eind - begin, uit=z)
-        per_pot, kosten = _scenario_waarden(model, z, plan, ruimte)
+        per_pot, kosten, scen = _scenarios(model, z, plan, ruimte, cellen=extra is not None)
         totaal = per_pot.sum(axis=0) if per_pot.shape[0] > 1 else per_pot[0]
         uit[begin - eerste : eind - eerste] = totaal
         if uit_pot is not None:
             uit_pot[:, begin - eerste : eind - eerste] = per_pot
-        sommen[:, kolom] = _stroom_sommen(model, per_pot, totaal, kosten, ruimte)
+        sommen[:rijen, kolom] = _stroom_sommen(model, per_pot, totaal, kosten, ruimte)
+        if extra is not None:
+            sommen[rijen:, kolom] = extra(scen, kosten, begin, eind)
     return sommen
 
 
@@ -379,6 +398,7 @@ def draai(
     blok: int = BLOK,
     parallel: str = STANDAARD_PARALLEL,
     voortgang: Callable[[int, int], None] | None = None,
+    extra: Extra | None = None,
 ) -> Ruw:
     """Run ``n`` scenarios of ``model``.
 
@@ -403,6 +423,9 @@ def draai(
         the results are bit-identical either way.
     voortgang
         Called as ``voortgang(done, n)`` after each block, in the calling thread.
+    extra
+        Evaluated on every stroom's scenario arrays (:class:`Extra`; the model needs its
+        cells); its summed rows are ``sommen["extra"]``. Runs in threads only.
     """
     controleer_aantal(methode, n)
     if parallel not in PARALLEL:
@@ -414,7 +437,12 @@ def draai(
     aantal_strooms = -(-n // STROOM)
     blokken = [range(s, min(s + blok, aantal_strooms)) for s in range(0, aantal_strooms, blok)]
     p = model.lumpsum.size
-    per_stroom = np.zeros((len(_ALGEMEEN) + len(_PARTNER) * p, aantal_strooms))
+    if extra is not None:
+        if model.levering is None:
+            raise ValueError("extra vraagt een model met levering (cellen)")
+        parallel = "threads"
+    basis = len(_ALGEMEEN) + len(_PARTNER) * p
+    per_stroom = np.zeros((basis + (extra.rijen if extra else 0), aantal_strooms))
     werkers = werkers or werkers_standaard(n)
 
     def klaar(strooms: range, sommen: FloatArray, gedaan: int) -> int:
@@ -439,7 +467,7 @@ def draai(
     def blok(s: range) -> FloatArray:
         ruimte = ruimtes.get()
         try:
-            return _blok(*args, s, n, *plakken(s), ruimte)
+            return _blok(*args, s, n, *plakken(s), ruimte, extra)
         finally:
             ruimtes.put(ruimte)
 
@@ -469,6 +497,8 @@ def draai(
     for i, naam in enumerate(_PARTNER):
         start = len(_ALGEMEEN) + i * p
         sommen[naam] = totalen[start : start + p]
+    if extra is not None:
+        sommen["extra"] = totalen[basis:]
     uit.flags.writeable = False
     if uit_pot is not None:
         uit_pot.flags.writeable = False
