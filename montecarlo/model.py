@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 from plafond.cases import Case, framework
 from plafond.cases.levering import OverigeLevering
-from plafond.montecarlo.copula import correlatiematrix
+from plafond.montecarlo.copula import Factormodel, correlatiematrix
 from plafond.montecarlo.levering import Leveringsplan
 from plafond.montecarlo.motor import Model
 from plafond.montecarlo.risicodeling import Regel
@@ -164,13 +164,21 @@ def _bouw(case: Case, lumpsums: tuple[tuple[str, float], ...] | None) -> Model:
     plan, cellen = _levering(case, partners, pot_van, per_aanbieder)
     lijnen = [o.gebied for o in overige] + [v.gebied for v in case.vraag]
     c = case.kader.correlatie
-    correlatie = correlatiematrix(
-        lijnen,
-        gemeente_van,
-        binnen_gemeente=c.binnen_gemeente,
-        tussen_gemeenten=c.tussen_gemeenten,
-        matrix=c.matrix,
-    )
+    factormodel = None
+    if c.matrix is None and 0.0 <= c.tussen_gemeenten <= c.binnen_gemeente:
+        gemeenten = sorted({gemeente_van[g] for g in lijnen})
+        index = np.array([gemeenten.index(gemeente_van[g]) for g in lijnen], dtype=np.intp)
+        factormodel = Factormodel(index, len(gemeenten), binnen_gemeente=c.binnen_gemeente,
+                                  tussen_gemeenten=c.tussen_gemeenten)  # fmt: skip
+        correlatie = np.zeros((0, 0))
+    else:
+        correlatie = correlatiematrix(
+            lijnen,
+            gemeente_van,
+            binnen_gemeente=c.binnen_gemeente,
+            tussen_gemeenten=c.tussen_gemeenten,
+            matrix=c.matrix,
+        )
     model = Model(
         overige=tuple(marginaal(o) for o in overige),
         overige_pot=tuple(pot_van[o.gebied] for o in overige),
@@ -189,6 +197,7 @@ def _bouw(case: Case, lumpsums: tuple[tuple[str, float], ...] | None) -> Model:
         prijsschok=None if case.kader.prijsschok is None else marginaal(case.kader.prijsschok),
         levering=plan,
         cellen=cellen,
+        factormodel=factormodel,
     )
     _alleen_lezen(model.correlatie, model.vaste_uitgaven, model.lumpsum, model.kosten)
     _alleen_lezen(regel.plafond, regel.gewichten, regel.maximum)

@@ -24,7 +24,7 @@ from typing import Protocol, cast
 
 import numpy as np
 from numpy.typing import NDArray
-from plafond.montecarlo.copula import factor
+from plafond.montecarlo.copula import Factormodel, factor
 from plafond.montecarlo.levering import Leveringsplan, aandelen, lever
 from plafond.montecarlo.lijnen import Lijnen, gevouwen_factor
 from plafond.montecarlo.risicodeling import Regel, centen, overschrijding, terugvordering_compact
@@ -79,6 +79,10 @@ class Model:
         partners' cost and the overige's volume × tarief is added to C.
     cellen
         The cells of the plan (:class:`~montecarlo.scenarios.Cellen`), for the arrangements.
+    factormodel
+        The copula as a two-level factor model (:class:`~montecarlo.copula.Factormodel`,
+        ``1 + G + L`` scores, O(L)); ``correlatie`` is then not used. None: the dense
+        factor of ``correlatie`` (a matrix a user gave).
     """
 
     overige: tuple[Marginaal, ...]
@@ -93,6 +97,7 @@ class Model:
     prijsschok: Marginaal | None = None
     levering: Leveringsplan | None = None
     cellen: Cellen | None = None
+    factormodel: Factormodel | None = None
 
     @property
     def schok_random(self) -> bool:
@@ -104,7 +109,14 @@ class Model:
         """Normal scores per scenario: one per line, one per vraag line (volume), one per
         random overige share, one shock."""
         aandelen = 0 if self.levering is None else self.levering.dimensies
-        return len(self.overige) + 2 * len(self.vraag) + aandelen + int(self.schok_random)
+        return self.copula_dimensies + len(self.vraag) + aandelen + int(self.schok_random)
+
+    @property
+    def copula_dimensies(self) -> int:
+        """Normal scores the copula takes (the first rows of ``z``)."""
+        if self.factormodel is not None:
+            return self.factormodel.dimensies
+        return len(self.overige) + len(self.vraag)
 
     @property
     def plafond(self) -> float:
@@ -176,10 +188,14 @@ class _Plan:
 
 def _plan(model: Model) -> _Plan:
     lijnen = Lijnen(model.overige + tuple(lijn.clienten for lijn in model.vraag))
-    l_factor = factor(model.correlatie) if model.correlatie.size else np.zeros((0, 0))
+    if model.factormodel is not None:
+        gevouwen = np.zeros((0, 0))  # the factor model folds the scale in itself
+    else:
+        l_factor = factor(model.correlatie) if model.correlatie.size else np.zeros((0, 0))
+        gevouwen = gevouwen_factor(l_factor, lijnen)
     return _Plan(
         lijnen=lijnen,
-        factor=gevouwen_factor(l_factor, lijnen),
+        factor=gevouwen,
         verschuiving=lijnen.verschuiving[:, None],
         volume_mu=np.array([lijn.volume_gemiddelde for lijn in model.vraag]),
         volume_sd=np.array([lijn.volume_sd for lijn in model.vraag]),
@@ -202,8 +218,13 @@ def _scenarios(
 ) -> tuple[FloatArray, FloatArray, Scenarios | None]:
     """As :func:`_scenario_waarden`, plus the cel arrays when ``cellen`` (and a plan exists)."""
     nc, nv = len(model.overige), len(model.vraag)
+    k0 = model.copula_dimensies
     m = z.shape[1]
-    waarden = np.matmul(plan.factor, z[: nc + nv], out=ruimte("waarden", (nc + nv, m)))
+    if model.factormodel is not None:
+        waarden = model.factormodel.toepassen(z[:k0], plan.lijnen.schaal,
+                                              out=ruimte("waarden", (nc + nv, m)))  # fmt: skip
+    else:
+        waarden = np.matmul(plan.factor, z[:k0], out=ruimte("waarden", (nc + nv, m)))
     waarden += plan.verschuiving
     plan.lijnen.uit_voorgeschaald(waarden, ruimte)
     uitgaven = ruimte("uitgaven", (model.vaste_uitgaven.size, m))
@@ -218,10 +239,8 @@ def _scenarios(
         uitgaven += model.vaste_uitgaven[:, None]
         kosten[...] = 0.0
         return uitgaven, kosten, None
-    volume = totale_volumes(
-        waarden[nc:], z[nc + nv : nc + 2 * nv], plan.volume_mu, plan.volume_sd, ruimte
-    )
-    schok = _schok(model, z, nc + 2 * nv + (model.levering.dimensies if model.levering else 0),
+    volume = totale_volumes(waarden[nc:], z[k0 : k0 + nv], plan.volume_mu, plan.volume_sd, ruimte)
+    schok = _schok(model, z, k0 + nv + (model.levering.dimensies if model.levering else 0),
                    ruimte)  # fmt: skip
     lp = model.levering
     if lp is None:
@@ -230,7 +249,7 @@ def _scenarios(
         if schok is not None:
             kosten *= schok
         return uitgaven, kosten, None
-    s = aandelen(lp, z[nc + 2 * nv : nc + 2 * nv + lp.dimensies], m, ruimte)
+    s = aandelen(lp, z[k0 + nv : k0 + nv + lp.dimensies], m, ruimte)
     geleverd = lever(lp, volume, s, ruimte, cellen=cellen)
     if uitgaven.shape[0] == 1:
         uitgaven[0] += np.dot(lp.overig_tarief, geleverd.overig_volume)
