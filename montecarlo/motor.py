@@ -214,9 +214,19 @@ def _scenario_waarden(
 
 
 def _scenarios(
-    model: Model, z: FloatArray, plan: _Plan, ruimte: Werkruimte, *, cellen: bool = False
+    model: Model,
+    z: FloatArray,
+    plan: _Plan,
+    ruimte: Werkruimte,
+    *,
+    cellen: bool = False,
+    schaal: FloatArray | None = None,
 ) -> tuple[FloatArray, FloatArray, Scenarios | None]:
-    """As :func:`_scenario_waarden`, plus the cel arrays when ``cellen`` (and a plan exists)."""
+    """As :func:`_scenario_waarden`, plus the cel arrays when ``cellen`` (and a plan exists).
+
+    ``schaal``: a factor per scenario ``(m,)`` on every line's volume before delivery (the
+    cumulative demand growth of a later contract year, :mod:`montecarlo.jaren`).
+    """
     nc, nv = len(model.overige), len(model.vraag)
     k0 = model.copula_dimensies
     m = z.shape[1]
@@ -240,6 +250,8 @@ def _scenarios(
         kosten[...] = 0.0
         return uitgaven, kosten, None
     volume = totale_volumes(waarden[nc:], z[k0 : k0 + nv], plan.volume_mu, plan.volume_sd, ruimte)
+    if schaal is not None:
+        volume *= schaal
     schok = _schok(model, z, k0 + nv + (model.levering.dimensies if model.levering else 0),
                    ruimte)  # fmt: skip
     lp = model.levering

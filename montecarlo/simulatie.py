@@ -208,6 +208,16 @@ def simulate(
     if int(seed) != seed or seed < 0:
         raise ValueError(f"seed moet een niet-negatief geheel getal zijn, niet {seed!r}")
     model = bouw_model(case, lumpsum_per_aanbieder)
+    if case.kader.looptijd > 1:
+        from dataclasses import replace
+
+        from plafond.montecarlo.jaren import paden_uit, simulate_jaren
+
+        jaar1, meerjarig = simulate_jaren(
+            model, paden_uit(case.kader), n, seed=int(seed), methode=methode, naam=case.naam,
+            eerste_jaar=case.jaar, kans=kans, werkers=werkers,
+        )  # fmt: skip
+        return replace(jaar1, meerjarig=meerjarig)
     ruw = draai(
         model,
         n,
