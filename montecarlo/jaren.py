@@ -193,8 +193,9 @@ def _opzet(model: Model, paden: Paden) -> _Opzet:
                   basis.dimensies)  # fmt: skip
 
 
-def _stroom(opz: _Opzet, plan: Any, z: FloatArray, ruimte: Werkruimte) -> tuple[FloatArray,
-                                                                              FloatArray]:  # fmt: skip
+def _stroom(
+    opz: _Opzet, plan: Any, z: FloatArray, ruimte: Werkruimte
+) -> tuple[FloatArray, FloatArray]:
     """One stroom over all years: (year-1 spending per pot, all sums in :func:`_rijen` order)."""
     model, paden = opz.model, opz.paden
     t_jaren, m, p = paden.jaren, z.shape[1], model.lumpsum.size
@@ -431,9 +432,10 @@ def jaren_uit(model: Model, paden: Paden, sommen: FloatArray, n: int, eerste_jaa
     )
 
 
-def simulate_jaren(model: Model, paden: Paden, n: int, *, seed: int, methode: str, naam: str,
-                   eerste_jaar: int, kans: float | None = None,
-                   werkers: int | None = None) -> tuple[SimulatieResultaat, JarenResultaat]:  # fmt: skip
+def simulate_jaren(
+    model: Model, paden: Paden, n: int, *, seed: int, methode: str, naam: str,
+    eerste_jaar: int, kans: float | None = None, werkers: int | None = None,
+) -> tuple[SimulatieResultaat, JarenResultaat]:  # fmt: skip
     """Year 1 as ``simulate`` and the term (:class:`JarenResultaat`), on the same scenarios."""
     from plafond.montecarlo.simulatie import resultaat_uit
 
