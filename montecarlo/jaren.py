@@ -244,9 +244,9 @@ def _stroom(
             totaal = per_pot.sum(axis=0) if per_pot.shape[0] > 1 else per_pot[0]
             eerste = (per_pot, _stroom_sommen(model, per_pot, totaal, kosten, ruimte))
         regel = opz.regels[t]
-        # the plafond raised by the nacalculatie paid and the carry-over: lower spending
+        # the plafond is raised by the nacalculatie paid (so ``per_pot`` leaves it out) and by
+        # the carry-over (applied as lower spending against the rule's plafond)
         toets = per_pot - overloop
-        toets -= opz.pot_aandeel[:, None] * nacalc.sum(axis=0)
         over = overschrijding(toets.sum(axis=0), float(regel.plafond.sum()))
         wie, deel = terugvordering_compact(centen(toets), regel)
         terug = np.zeros((p, m))
