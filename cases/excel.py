@@ -42,6 +42,7 @@ from plafond.cases.schema import (
     Correlatie,
     Gebied,
     Historie,
+    Jaren,
     Kader,
     Marktordening,
     MinimumBedrag,
@@ -116,11 +117,19 @@ KEY_SHEETS: dict[str, tuple[type[BaseModel], list[str]]] = {
         Kader,
         [
             *_fields(
-                Kader, "prijsschok", "opslagen", "overige_uitgaven", "correlatie", "risicodeling"
+                Kader,
+                "prijsschok",
+                "opslagen",
+                "overige_uitgaven",
+                "correlatie",
+                "risicodeling",
+                "jaren",
             ),
             *(f"{_SCHOK}{p}" for p in _SCHOK_PARAMS),
             *(f"correlatie.{f}" for f in _fields(Correlatie, "matrix")),
             *(f"risicodeling.{f}" for f in _fields(Risicodeling, "sleutel")),
+            *(f"jaren.{f}" for f in _fields(Jaren, "groei")),
+            *(f"jaren.groei.{p}" for p in _SCHOK_PARAMS),
         ],
     ),
     "marktordening": (Marktordening, _fields(Marktordening, "minimum_bedrag")),
@@ -148,10 +157,16 @@ _BOOL = {"ja": True, "nee": False, "waar": True, "onwaar": False, "true": True, 
 _EMPTY = object()
 
 
+#: The yearly paths on sheet kader (a number, or values separated by ';').
+_PADEN = ("jaren.indexatie", "jaren.nacalculatie", "jaren.taakstelling")
+
+
 def _leaf(column: str) -> str:
     """The schema field behind a column or key: ``clienten_cv`` → ``cv``."""
+    if column in _PADEN:
+        return "waarden"  # a yearly path: a number or a list "0.02; 0.03"
     for prefix in (*(f"{n}_" for n in _NESTED), _SCHOK, "correlatie.", "risicodeling.",
-                   "aandeel_", "gewichten_"):  # fmt: skip
+                   "jaren.groei.", "jaren.", "aandeel_", "gewichten_"):  # fmt: skip
         if column.startswith(prefix):
             return column[len(prefix) :]
     return column
@@ -191,7 +206,7 @@ def _value(value: Any, column: str) -> Any:
             value = value[1:]  # neutralised by safe_cell when written
         if leaf in _CODES:
             value = value.strip()
-        if leaf in ("overige_dekken", "evaluatie") and value.strip().lower() in _BOOL:
+        if leaf in ("overige_dekken", "evaluatie", "overloop") and value.strip().lower() in _BOOL:
             return _BOOL[value.strip().lower()]
     elif leaf in _TEXT and isinstance(value, (int, float)) and not isinstance(value, bool):
         return _number_text(value)
@@ -321,8 +336,13 @@ def _read_keys(ws: Worksheet, sheet: str, bron: str) -> dict[str, Any]:
                 value
             )
         elif "." in key:
-            group, field = key.split(".", 1)
-            out.setdefault(group, {})[field] = value
+            *groups, field = key.split(".")
+            node = out
+            for group in groups:
+                node = node.setdefault(group, {})
+            if key in _PADEN and isinstance(value, list) and len(value) == 1:
+                value = value[0]
+            node[field] = value
         else:
             out[key] = value
     return out

@@ -25,7 +25,7 @@ from plafond.cases.excel import (
 )
 from plafond.cases.files import atomic_write
 from plafond.cases.levering import Gewichten, Levering
-from plafond.cases.schema import Case, Correlatie, Risicodeling
+from plafond.cases.schema import Case, Correlatie, Jaren, Risicodeling
 from plafond.cases.verdeling import Verdeling
 
 
@@ -186,6 +186,37 @@ UITLEG: dict[str, tuple[str, str]] = {
         "waargenomen schokken voor empirisch, bijv. 0.0076; 0.0162; 0.0106",
     ),
     "looptijd": ("jaren", "contractduur; bedragen zijn per jaar"),
+    "kader.jaren.indexatie": (
+        "fractie, of fracties gescheiden door ;",
+        "voorlopige index van jaar 2 t/m looptijd; leeg: de indexatie hierboven elk jaar",
+    ),
+    "kader.jaren.nacalculatie": (
+        "fractie, of fracties gescheiden door ;",
+        "definitieve min voorlopige index van jaar 1 t/m looptijd, betaald in het jaar erna",
+    ),
+    "kader.jaren.taakstelling": (
+        "fractie, of fracties gescheiden door ;",
+        "extra taakstelling van jaar 2 t/m looptijd",
+    ),
+    "kader.jaren.lumpsum": (
+        "index of omzet",
+        "lumpsum na jaar 1: geïndexeerd (index) of herijkt op de gerealiseerde omzet (omzet)",
+    ),
+    "kader.jaren.overloop": ("ja of nee", "onderbesteding van een jaar verhoogt het plafond erna"),
+    "kader.jaren.terugval": (
+        "fractie",
+        "cumulatief verlies (deel van de lumpsum) waarbij een partner terugvalt op PxQ; leeg: nooit",
+    ),
+    "kader.jaren.groei.verdeling": (
+        "naam",
+        "optioneel: vraaggroei per jaar (vanaf jaar 2, blijvend); verdeling als prijsschok",
+    ),
+    "kader.jaren.groei.gemiddelde": ("fractie, mag negatief", "verwachte groei per jaar"),
+    "kader.jaren.groei.sd": ("fractie", "standaardafwijking van de groei per jaar"),
+    "kader.jaren.groei.min": ("fractie, mag negatief", "laagste groei"),
+    "kader.jaren.groei.modus": ("fractie, mag negatief", "meest waarschijnlijke groei"),
+    "kader.jaren.groei.max": ("fractie, mag negatief", "hoogste groei"),
+    "kader.jaren.groei.waarden": ("fracties, gescheiden door ;", "waargenomen groeicijfers"),
     "plafond": ("euro", "budgetplafond A; leeg: afgeleid uit alle historie plus opslagen"),
     "correlatie.binnen_gemeente": (
         "van -1 tot 1",
@@ -259,8 +290,13 @@ def _standaard(sheet: str, column: str) -> str:
     name = column
     if sheet == "vraag" and column not in ("gebied", "product"):
         model, name = Verdeling, _leaf(column)
-    elif column.startswith("prijsschok."):
-        return "leeg"  # the whole shock is optional; verdeling is required once it is given
+    elif column.startswith(("prijsschok.", "jaren.groei.")):
+        return "leeg"
+    elif column.startswith("jaren."):
+        model, name = (
+            Jaren,
+            column.removeprefix("jaren."),
+        )  # the whole shock is optional; verdeling is required once it is given
     elif sheet == "levering" and column.startswith("aandeel_") and column != "aandeel_pgb":
         return "leeg"
     elif sheet == "varianten" and column.startswith("gewichten_"):

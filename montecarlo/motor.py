@@ -252,6 +252,8 @@ def _scenarios(
     volume = totale_volumes(waarden[nc:], z[k0 : k0 + nv], plan.volume_mu, plan.volume_sd, ruimte)
     if schaal is not None:
         volume *= schaal
+    if voorwaarde is not None:
+        voorwaarde.volume(volume)
     schok = _schok(model, z, k0 + nv + (model.levering.dimensies if model.levering else 0),
                    ruimte)  # fmt: skip
     lp = model.levering
@@ -273,6 +275,8 @@ def _scenarios(
     kosten[...] = geleverd.partner_kosten
     if schok is not None:
         kosten *= schok
+    if voorwaarde is not None:
+        kosten += voorwaarde.kosten[:, None]
     if not cellen:
         return uitgaven, kosten, None
     cel_volume = geleverd.cel_volume.copy()
@@ -348,6 +352,7 @@ def _blok(
     uit_pot: FloatArray | None,
     ruimte: Werkruimte,
     extra: Extra | None = None,
+    voorwaarde: Voorwaarde | None = None,
 ) -> FloatArray:
     """Process whole strooms, one at a time, in the worker's scratch arrays ``ruimte``.
 
@@ -362,7 +367,8 @@ def _blok(
         begin, eind = k * STROOM, min((k + 1) * STROOM, n)
         z = ruimte("z", (model.dimensies, eind - begin))
         z = sampler_voor_stroom(methode, model.dimensies, seed, k).normalen(eind - begin, uit=z)
-        per_pot, kosten, scen = _scenarios(model, z, plan, ruimte, cellen=extra is not None)
+        per_pot, kosten, scen = _scenarios(model, z, plan, ruimte, cellen=extra is not None,
+                                           voorwaarde=voorwaarde)  # fmt: skip
         totaal = per_pot.sum(axis=0) if per_pot.shape[0] > 1 else per_pot[0]
         uit[begin - eerste : eind - eerste] = totaal
         if uit_pot is not None:
@@ -430,6 +436,7 @@ def draai(
     parallel: str = STANDAARD_PARALLEL,
     voortgang: Callable[[int, int], None] | None = None,
     extra: Extra | None = None,
+    voorwaarde: Voorwaarde | None = None,
 ) -> Ruw:
     """Run ``n`` scenarios of ``model``.
 
@@ -457,6 +464,8 @@ def draai(
     extra
         Evaluated on every stroom's scenario arrays (:class:`Extra`; the model needs its
         cells); its summed rows are ``sommen["extra"]``. Runs in threads only.
+    voorwaarde
+        The realisations so far (:class:`Voorwaarde`, needs a levering plan); threads only.
     """
     controleer_aantal(methode, n)
     if parallel not in PARALLEL:
@@ -471,6 +480,10 @@ def draai(
     if extra is not None:
         if model.levering is None:
             raise ValueError("extra vraagt een model met levering (cellen)")
+        parallel = "threads"
+    if voorwaarde is not None:
+        if model.levering is None:
+            raise ValueError("voorwaarde vraagt een model met levering")
         parallel = "threads"
     basis = len(_ALGEMEEN) + len(_PARTNER) * p
     per_stroom = np.zeros((basis + (extra.rijen if extra else 0), aantal_strooms))
@@ -498,7 +511,7 @@ def draai(
     def blok(s: range) -> FloatArray:
         ruimte = ruimtes.get()
         try:
-            return _blok(*args, s, n, *plakken(s), ruimte, extra)
+            return _blok(*args, s, n, *plakken(s), ruimte, extra, voorwaarde)
         finally:
             ruimtes.put(ruimte)
 
