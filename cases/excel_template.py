@@ -205,7 +205,8 @@ UITLEG: dict[str, tuple[str, str]] = {
     "kader.jaren.overloop": ("ja of nee", "onderbesteding van een jaar verhoogt het plafond erna"),
     "kader.jaren.terugval": (
         "fractie",
-        "cumulatief verlies (deel van de lumpsum) waarbij een partner terugvalt op PxQ; leeg: nooit",
+        "cumulatief verlies (deel van de lumpsum) waarbij een partner terugvalt op PxQ; "
+        "leeg: nooit",
     ),
     "kader.jaren.groei.verdeling": (
         "naam",
@@ -291,12 +292,9 @@ def _standaard(sheet: str, column: str) -> str:
     if sheet == "vraag" and column not in ("gebied", "product"):
         model, name = Verdeling, _leaf(column)
     elif column.startswith(("prijsschok.", "jaren.groei.")):
-        return "leeg"
+        return "leeg"  # the whole shock is optional; verdeling is required once it is given
     elif column.startswith("jaren."):
-        model, name = (
-            Jaren,
-            column.removeprefix("jaren."),
-        )  # the whole shock is optional; verdeling is required once it is given
+        model, name = Jaren, column.removeprefix("jaren.")
     elif sheet == "levering" and column.startswith("aandeel_") and column != "aandeel_pgb":
         return "leeg"
     elif sheet == "varianten" and column.startswith("gewichten_"):

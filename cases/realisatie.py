@@ -135,8 +135,9 @@ def lees_realisatie(pad: str | Path, case: Case, tot: str | None = None) -> Real
                 (f"{plaats}.periode", f"{r.get('periode')!r} is geen maand; schrijf JJJJ-MM")
             )
         elif int(m.group(1)) != case.jaar:
-            fouten.append((f"{plaats}.periode", f"{m.group(0)} valt buiten het contractjaar "
-                           f"{case.jaar}; toegestaan: {case.jaar}-01 t/m {case.jaar}-12"))  # fmt: skip
+            fout = (f"{m.group(0)} valt buiten het contractjaar {case.jaar}; toegestaan: "
+                    f"{case.jaar}-01 t/m {case.jaar}-12")  # fmt: skip
+            fouten.append((f"{plaats}.periode", fout))
         elif grens is not None and int(m.group(2)) > grens:
             fouten.append((f"{plaats}.periode", f"{m.group(0)} ligt na --tot; laat de rij weg"))
         else:

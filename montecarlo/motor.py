@@ -213,6 +213,19 @@ def _scenario_waarden(
     return uitgaven, kosten
 
 
+class Voorwaarde(Protocol):
+    """A condition on the scenarios (:mod:`montecarlo.prognose`): what is realised already.
+
+    ``volume(v)`` replaces the simulated volume per vraag line ``(L, m)`` in place by the
+    volume still to come; ``kosten`` ``(P,)`` is the partners' realised cost (euro), added
+    to every scenario's cost.
+    """
+
+    kosten: FloatArray
+
+    def volume(self, v: FloatArray) -> None: ...
+
+
 def _scenarios(
     model: Model,
     z: FloatArray,
@@ -221,11 +234,13 @@ def _scenarios(
     *,
     cellen: bool = False,
     schaal: FloatArray | None = None,
+    voorwaarde: Voorwaarde | None = None,
 ) -> tuple[FloatArray, FloatArray, Scenarios | None]:
     """As :func:`_scenario_waarden`, plus the cel arrays when ``cellen`` (and a plan exists).
 
     ``schaal``: a factor per scenario ``(m,)`` on every line's volume before delivery (the
     cumulative demand growth of a later contract year, :mod:`montecarlo.jaren`).
+    ``voorwaarde``: the realisations so far (:class:`Voorwaarde`).
     """
     nc, nv = len(model.overige), len(model.vraag)
     k0 = model.copula_dimensies
