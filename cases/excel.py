@@ -124,6 +124,7 @@ KEY_SHEETS: dict[str, tuple[type[BaseModel], list[str]]] = {
                 "correlatie",
                 "risicodeling",
                 "jaren",
+                "seizoen",
             ),
             *(f"{_SCHOK}{p}" for p in _SCHOK_PARAMS),
             *(f"correlatie.{f}" for f in _fields(Correlatie, "matrix")),

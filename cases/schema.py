@@ -281,6 +281,21 @@ class Kader(_Rij):
     correlatie: Correlatie = Correlatie()
     risicodeling: Risicodeling = Risicodeling()
     jaren: Jaren = Jaren()
+    seizoen: (
+        Annotated[dict[str, tuple[Annotated[float, AfterValidator(_niet_negatief)], ...]],
+                  AfterValidator(_bevroren)]
+        | None
+    ) = None  # fmt: skip
+
+    @model_validator(mode="after")
+    def _seizoen_per_maand(self) -> Kader:
+        for product, gewichten in (self.seizoen or {}).items():
+            if len(gewichten) != 12 or sum(gewichten) <= 0:
+                raise ValueError(
+                    f"seizoen.{product}: geef 12 gewichten (januari t/m december) van 0 of meer "
+                    f"met een positieve som, niet {len(gewichten)}"
+                )
+        return self
 
     @model_validator(mode="after")
     def _paden_passen(self) -> Kader:
