@@ -93,7 +93,7 @@ def lees_realisatie(pad: str | Path, case: Case, tot: str | None = None) -> Real
         The validated case (ids, tarieven, jaar).
     tot
         ``YYYY-MM-DD``: the realisation runs to this date (its month counts when it is the
-        month's last day, else the month before); rows after it are refused. None: to the
+        month's last day, else the month before); rows after it are left out. None: to the
         last periode in the file.
 
     Raises
@@ -139,7 +139,7 @@ def lees_realisatie(pad: str | Path, case: Case, tot: str | None = None) -> Real
                     f"{case.jaar}-01 t/m {case.jaar}-12")  # fmt: skip
             fouten.append((f"{plaats}.periode", fout))
         elif grens is not None and int(m.group(2)) > grens:
-            fouten.append((f"{plaats}.periode", f"{m.group(0)} ligt na --tot; laat de rij weg"))
+            continue  # after --tot: not yet known on that date
         else:
             rij["maand"] = int(m.group(2))
         for veld, ids in bekend.items():
