@@ -232,31 +232,53 @@ def lever(plan: Leveringsplan, volume: FloatArray, aandeel: FloatArray,
         wacht = leeg(ruimte, "lev.wacht", volume.shape)
         wacht[...] = 0.0
     if plan.begrensd and n_cel:
+        totaal = leeg(ruimte, "lev.totaal", (plan.groep_start.size, m))
         if plan.dicht:
-            totaal = np.matmul(plan.groep_matrix, pv)
+            np.matmul(plan.groep_matrix, pv, out=totaal)
         else:
-            totaal = som_per_groep(cel, plan.groep_start, plan.groep_start.size)
+            som_per_groep(cel, plan.groep_start, plan.groep_start.size, ruimte, "lev.totaal")
         kolommen = np.flatnonzero((totaal > plan.groep_capaciteit[:, None]).any(axis=0))
         if kolommen.size:
-            _capaciteit(plan, pv, totaal, kolommen, cel, kosten, overig, wacht)
+            _capaciteit(plan, pv, totaal, kolommen, cel, kosten, overig, wacht, ruimte)
     return Geleverd(kosten, overig, wacht, cel)
 
 
 def _capaciteit(plan: Leveringsplan, pv: FloatArray, totaal: FloatArray, kolommen: IntArray,
                 cel: FloatArray | None, kosten: FloatArray, overig: FloatArray,
-                wacht: FloatArray | None) -> None:  # fmt: skip
-    """Apply capaciteit in the scenarios ``kolommen``: spill, in place in the arrays given."""
-    t = totaal[:, kolommen]
-    behoud = np.ones_like(t)
+                wacht: FloatArray | None, ruimte: Werkruimte | None = None) -> None:  # fmt: skip
+    """Apply capaciteit in the scenarios ``kolommen``: spill, in place in the arrays given.
+
+    When most scenarios bind, all columns are done in place (no gathered copies).
+    """
+    alle = 3 * kolommen.size > pv.shape[1]
+    k = pv.shape[1] if alle else kolommen.size
+    n_cel = plan.cel_lijn.size
+    t = totaal if alle else totaal[:, kolommen]
+    behoud = leeg(ruimte, "cap.behoud", t.shape)
+    behoud[...] = 1.0
     np.divide(plan.groep_capaciteit[:, None], t, out=behoud, where=t > 0)
     np.minimum(behoud, 1.0, out=behoud)
-    c = np.take(pv[:, kolommen], plan.cel_lijn, axis=0)
-    c *= plan.cel_gewicht[:, None]
-    spill = c * (1.0 - behoud[plan.groep_van_cel])
-    per_partner = som_per_groep(spill * plan.cel_tarief[:, None], plan.partner_start,
-                                plan.partners)  # fmt: skip
+    c = leeg(ruimte, "cap.c", (n_cel, k))
+    if alle and cel is not None:
+        c[...] = cel
+    else:
+        np.take(pv if alle else pv[:, kolommen], plan.cel_lijn, axis=0, out=c)
+        c *= plan.cel_gewicht[:, None]
+    spill = leeg(ruimte, "cap.spill", (n_cel, k))
+    np.take(behoud, plan.groep_van_cel, axis=0, out=spill)
+    np.subtract(1.0, spill, out=spill)
+    spill *= c
+    gewogen = np.multiply(spill, plan.cel_tarief[:, None], out=leeg(ruimte, "cap.w", spill.shape))
+    per_partner = som_per_groep(gewogen, plan.partner_start, plan.partners, ruimte, "cap.p")
+    np.take(spill, plan.lijn_volgorde, axis=0, out=gewogen)
+    per_lijn = som_per_groep(gewogen, plan.lijn_start, plan.lijnen, ruimte, "cap.l")
+    if alle:
+        kosten -= per_partner
+        (wacht if wacht is not None else overig)[...] += per_lijn
+        if cel is not None:
+            np.subtract(c, spill, out=cel)
+        return
     kosten[:, kolommen] -= per_partner
-    per_lijn = som_per_groep(spill[plan.lijn_volgorde], plan.lijn_start, plan.lijnen)
     if wacht is not None:
         wacht[:, kolommen] = per_lijn
     else:
