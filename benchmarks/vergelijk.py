@@ -48,7 +48,11 @@ def synthetisch(gemeenten: int, producten: int, partners: int = 60, seed: int = 
                                  "omzet": float(clienten * 90 * 50 * 0.8 / 3)})  # fmt: skip
             historie.append({"aanbieder": "ov", "gebied": g, "product": p,
                              "omzet": float(clienten * 90 * 50 * 0.2)})  # fmt: skip
-            n_c = {"verdeling": "negbin", "gemiddelde": clienten, "cv": max(0.08, 2 / clienten**0.5)}
+            n_c = {
+                "verdeling": "negbin",
+                "gemiddelde": clienten,
+                "cv": max(0.08, 2 / clienten**0.5),
+            }
             v_c = {"verdeling": "gamma", "gemiddelde": 90, "cv": 0.4}
             vraag.append({"gebied": g, "product": p, "clienten": n_c, "volume_per_client": v_c})
     return {

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import math
 
 import numpy as np
 import pytest
 from plafond.cases.load import case_from_dict
-from plafond.montecarlo import simulate
+from plafond.montecarlo import levering, simulate
 from plafond.montecarlo.levering import lever
 from plafond.montecarlo.model import bouw_model
 from scipy import stats
@@ -107,9 +108,14 @@ def _plan(**kw):
     return bouw_model(_case(**kw)).levering
 
 
+@pytest.mark.parametrize("dicht", [True, False])
 @pytest.mark.parametrize("wachtlijst", [False, True])
-def test_capaciteit_spill_by_hand(wachtlijst):
+def test_capaciteit_spill_by_hand(wachtlijst, dicht, monkeypatch):
     plan = _plan(capaciteit={"BGI": 800.0}, wachtlijst=wachtlijst)
+    if not dicht:  # the sorted-cell path of large cases, on the same small case
+        monkeypatch.setattr(levering, "DICHT_FACTOR", 0)
+        plan = dataclasses.replace(plan)
+    assert plan.dicht == dicht
     # partners' volume = 0.8 V; p1 has 0.6 of it in g1 (2.4 of 4.0 mln), 0.5 in g2
     volume = np.array([[1000.0, 500.0], [1000.0, 500.0]])  # lines g1, g2 × two scenarios
     aandeel = np.full((2, 2), 0.2)
