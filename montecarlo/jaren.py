@@ -60,7 +60,7 @@ from plafond.montecarlo.motor import (
 )
 from plafond.montecarlo.resultaat import SimulatieResultaat
 from plafond.montecarlo.risicodeling import Regel, centen, overschrijding, terugvordering_compact
-from plafond.montecarlo.steekproef import STROOM, controleer_aantal, sampler_voor_stroom
+from plafond.montecarlo.steekproef import STROOM, controleer_aantal, sampler_voor_stuk
 from plafond.montecarlo.verdelingen import Marginaal
 from plafond.montecarlo.werkruimte import Werkruimte
 from threadpoolctl import threadpool_limits
@@ -310,13 +310,16 @@ def draai_jaren(model: Model, paden: Paden, n: int, *, seed: int, methode: str =
         ruimte = ruimtes.get()
         try:
             for k in strooms:
-                a, b = k * STROOM, min((k + 1) * STROOM, n)
-                z = sampler_voor_stroom(methode, dim, seed, k).normalen(b - a)
-                per_pot, sommen = _stroom(opz, plan, z, ruimte)
-                uit[a:b] = per_pot.sum(axis=0) if pots > 1 else per_pot[0]
-                if uit_pot is not None:
-                    uit_pot[:, a:b] = per_pot
-                per_stroom[:, k] = sommen
+                # the pieces of a one-year run (montecarlo.motor), so year 1 draws alike
+                eind_k = min((k + 1) * STROOM, n)
+                for stuk, a in enumerate(range(k * STROOM, eind_k, plan.breedte)):
+                    b = min(a + plan.breedte, eind_k)
+                    sampler = sampler_voor_stuk(methode, dim, seed, k, stuk, plan.breedte)
+                    per_pot, sommen = _stroom(opz, plan, sampler.normalen(b - a), ruimte)
+                    uit[a:b] = per_pot.sum(axis=0) if pots > 1 else per_pot[0]
+                    if uit_pot is not None:
+                        uit_pot[:, a:b] = per_pot
+                    per_stroom[:, k] += sommen
         finally:
             ruimtes.put(ruimte)
 

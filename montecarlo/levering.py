@@ -34,6 +34,10 @@ from plafond.montecarlo.werkruimte import Werkruimte, leeg
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
 
+#: Dense products serve cases whose (partners + groups) × lines is at most this many times
+#: the number of cells; larger cases work on the sorted cells.
+DICHT_FACTOR = 4
+
 
 @dataclass(frozen=True)
 class Leveringsplan:
@@ -87,6 +91,8 @@ class Leveringsplan:
     dicht: bool = field(init=False, repr=False)
     partner_matrix: FloatArray = field(init=False, repr=False)
     groep_matrix: FloatArray = field(init=False, repr=False)
+    groep_tarief_matrix: FloatArray = field(init=False, repr=False)
+    partner_groep: FloatArray = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         n = self.cel_lijn.size
@@ -98,14 +104,21 @@ class Leveringsplan:
         object.__setattr__(self, "lijn_start", start.astype(np.intp))
         object.__setattr__(self, "partner_start", partner_start(self.cel_partner, self.partners))
         lijnen, groepen = self.aandeel.size, self.groep_start.size
-        object.__setattr__(self, "dicht", (self.partners + groepen) * lijnen <= 4 * max(n, 1))
+        dicht = (self.partners + groepen) * lijnen <= DICHT_FACTOR * max(n, 1)
+        object.__setattr__(self, "dicht", dicht)
         pm = np.zeros((self.partners, lijnen))
         gm = np.zeros((groepen, lijnen))
+        gt = np.zeros((groepen, lijnen))
+        pg = np.zeros((self.partners, groepen))
         if self.dicht:
             np.add.at(pm, (self.cel_partner, self.cel_lijn), self.cel_gewicht * self.cel_tarief)
             np.add.at(gm, (self.groep_van_cel, self.cel_lijn), self.cel_gewicht)
+            np.add.at(gt, (self.groep_van_cel, self.cel_lijn), self.cel_gewicht * self.cel_tarief)
+            pg[self.cel_partner[self.groep_start], np.arange(groepen)] = 1.0
         object.__setattr__(self, "partner_matrix", pm)
         object.__setattr__(self, "groep_matrix", gm)
+        object.__setattr__(self, "groep_tarief_matrix", gt)
+        object.__setattr__(self, "partner_groep", pg)
 
     @property
     def lijnen(self) -> int:
@@ -226,37 +239,85 @@ def lever(plan: Leveringsplan, volume: FloatArray, aandeel: FloatArray,
         np.matmul(plan.partner_matrix, pv, out=kosten)
     else:
         ck = np.multiply(cel, plan.cel_tarief[:, None], out=leeg(ruimte, "lev.ck", cel.shape))
-        som_per_groep(ck, plan.partner_start, plan.partners, ruimte, "levering.kosten")
+        kosten = som_per_groep(ck, plan.partner_start, plan.partners, ruimte, "levering.kosten")
     wacht = None
     if plan.wachtlijst:
         wacht = leeg(ruimte, "lev.wacht", volume.shape)
         wacht[...] = 0.0
-    if plan.begrensd and n_cel:
-        if plan.dicht:
-            totaal = np.matmul(plan.groep_matrix, pv)
-        else:
-            totaal = som_per_groep(cel, plan.groep_start, plan.groep_start.size)
+    if plan.begrensd and n_cel and plan.dicht:
+        _capaciteit_dicht(plan, pv, cel, kosten, overig, wacht, ruimte)
+    elif plan.begrensd and n_cel:
+        totaal = som_per_groep(cel, plan.groep_start, plan.groep_start.size, ruimte, "lev.totaal")
         kolommen = np.flatnonzero((totaal > plan.groep_capaciteit[:, None]).any(axis=0))
         if kolommen.size:
-            _capaciteit(plan, pv, totaal, kolommen, cel, kosten, overig, wacht)
+            _capaciteit(plan, pv, totaal, kolommen, cel, kosten, overig, wacht, ruimte)
     return Geleverd(kosten, overig, wacht, cel)
+
+
+def _capaciteit_dicht(plan: Leveringsplan, pv: FloatArray, cel: FloatArray | None,
+                      kosten: FloatArray, overig: FloatArray, wacht: FloatArray | None,
+                      ruimte: Werkruimte | None = None) -> None:  # fmt: skip
+    """Capaciteit for few lines and partners, with small dense products, in place.
+
+    With ``M`` (groups × lines) the partner shares ``w_ij`` per group, ``M_t`` the same
+    times the tarief and ``Q`` (partners × groups) the group's partner: group volume
+    ``T = M pv``, kept fraction ``f = min(1, K / T)``, partner cost ``Q (f ⊙ M_t pv)``
+    and spill per line ``pv ⊙ (Mᵀ (1 − f))``; the cells keep ``f`` of their volume.
+    """
+    g, m = plan.groep_start.size, pv.shape[1]
+    totaal = np.matmul(plan.groep_matrix, pv, out=leeg(ruimte, "capd.t", (g, m)))
+    behoud = leeg(ruimte, "capd.f", (g, m))
+    behoud[...] = 1.0
+    np.divide(plan.groep_capaciteit[:, None], totaal, out=behoud,
+              where=totaal > plan.groep_capaciteit[:, None])  # fmt: skip
+    groep_kosten = np.matmul(plan.groep_tarief_matrix, pv, out=totaal)
+    groep_kosten *= behoud
+    np.matmul(plan.partner_groep, groep_kosten, out=kosten)
+    np.subtract(1.0, behoud, out=behoud)
+    deel = np.matmul(plan.groep_matrix.T, behoud, out=leeg(ruimte, "capd.l", pv.shape))
+    deel *= pv
+    (wacht if wacht is not None else overig)[...] += deel
+    if cel is not None:
+        np.subtract(1.0, behoud, out=behoud)
+        cel *= np.take(behoud, plan.groep_van_cel, axis=0)
 
 
 def _capaciteit(plan: Leveringsplan, pv: FloatArray, totaal: FloatArray, kolommen: IntArray,
                 cel: FloatArray | None, kosten: FloatArray, overig: FloatArray,
-                wacht: FloatArray | None) -> None:  # fmt: skip
-    """Apply capaciteit in the scenarios ``kolommen``: spill, in place in the arrays given."""
-    t = totaal[:, kolommen]
-    behoud = np.ones_like(t)
+                wacht: FloatArray | None, ruimte: Werkruimte | None = None) -> None:  # fmt: skip
+    """Apply capaciteit in the scenarios ``kolommen``: spill, in place in the arrays given.
+
+    When most scenarios bind, all columns are done in place (no gathered copies).
+    """
+    alle = 3 * kolommen.size > pv.shape[1]
+    k = pv.shape[1] if alle else kolommen.size
+    n_cel = plan.cel_lijn.size
+    t = totaal if alle else totaal[:, kolommen]
+    behoud = leeg(ruimte, "cap.behoud", t.shape)
+    behoud[...] = 1.0
     np.divide(plan.groep_capaciteit[:, None], t, out=behoud, where=t > 0)
     np.minimum(behoud, 1.0, out=behoud)
-    c = np.take(pv[:, kolommen], plan.cel_lijn, axis=0)
-    c *= plan.cel_gewicht[:, None]
-    spill = c * (1.0 - behoud[plan.groep_van_cel])
-    per_partner = som_per_groep(spill * plan.cel_tarief[:, None], plan.partner_start,
-                                plan.partners)  # fmt: skip
+    c = leeg(ruimte, "cap.c", (n_cel, k))
+    if alle and cel is not None:
+        c[...] = cel
+    else:
+        np.take(pv if alle else pv[:, kolommen], plan.cel_lijn, axis=0, out=c)
+        c *= plan.cel_gewicht[:, None]
+    spill = leeg(ruimte, "cap.spill", (n_cel, k))
+    np.take(behoud, plan.groep_van_cel, axis=0, out=spill)
+    np.subtract(1.0, spill, out=spill)
+    spill *= c
+    gewogen = np.multiply(spill, plan.cel_tarief[:, None], out=leeg(ruimte, "cap.w", spill.shape))
+    per_partner = som_per_groep(gewogen, plan.partner_start, plan.partners, ruimte, "cap.p")
+    np.take(spill, plan.lijn_volgorde, axis=0, out=gewogen)
+    per_lijn = som_per_groep(gewogen, plan.lijn_start, plan.lijnen, ruimte, "cap.l")
+    if alle:
+        kosten -= per_partner
+        (wacht if wacht is not None else overig)[...] += per_lijn
+        if cel is not None:
+            np.subtract(c, spill, out=cel)
+        return
     kosten[:, kolommen] -= per_partner
-    per_lijn = som_per_groep(spill[plan.lijn_volgorde], plan.lijn_start, plan.lijnen)
     if wacht is not None:
         wacht[:, kolommen] = per_lijn
     else:

@@ -29,7 +29,7 @@ from plafond.montecarlo.levering import Leveringsplan, aandelen, lever
 from plafond.montecarlo.lijnen import Lijnen, gevouwen_factor
 from plafond.montecarlo.risicodeling import Regel, centen, overschrijding, terugvordering_compact
 from plafond.montecarlo.scenarios import Cellen, Scenarios
-from plafond.montecarlo.steekproef import STROOM, controleer_aantal, sampler_voor_stroom
+from plafond.montecarlo.steekproef import STROOM, controleer_aantal, sampler_voor_stuk
 from plafond.montecarlo.verdelingen import Marginaal
 from plafond.montecarlo.vraag import SamengesteldeVraag, totale_volumes
 from plafond.montecarlo.werkruimte import Werkruimte
@@ -184,6 +184,28 @@ class _Plan:
     verschuiving: FloatArray
     volume_mu: FloatArray
     volume_sd: FloatArray
+    breedte: int = STROOM
+
+
+#: Work-array budget per worker (floats): a stroom whose arrays would exceed it is done in
+#: pieces of a fixed width (a power of two, at least :data:`MIN_STUK`).
+WERKGEHEUGEN = 2**24
+MIN_STUK = 2**9
+
+
+def stuk_breedte(model: Model) -> int:
+    """Scenarios per piece for ``model``: a whole stroom unless its arrays exceed the budget.
+
+    The floats per scenario are estimated from the scores, the lines and the cells (the
+    largest work arrays: a few per cel, a few per line).
+    """
+    cellen = 0 if model.levering is None else model.levering.cel_lijn.size
+    per_scenario = (model.dimensies + 4 * cellen + 6 * (len(model.overige) + len(model.vraag))
+                    + 4 * model.lumpsum.size)  # fmt: skip
+    breedte = STROOM
+    while breedte > MIN_STUK and breedte * per_scenario > WERKGEHEUGEN:
+        breedte //= 2
+    return breedte
 
 
 def _plan(model: Model) -> _Plan:
@@ -199,6 +221,7 @@ def _plan(model: Model) -> _Plan:
         verschuiving=lijnen.verschuiving[:, None],
         volume_mu=np.array([lijn.volume_gemiddelde for lijn in model.vraag]),
         volume_sd=np.array([lijn.volume_sd for lijn in model.vraag]),
+        breedte=stuk_breedte(model),
     )
 
 
@@ -378,19 +401,23 @@ def _blok(
     eerste = strooms.start * STROOM
     rijen = len(_ALGEMEEN) + len(_PARTNER) * model.lumpsum.size
     sommen = np.empty((rijen + (extra.rijen if extra else 0), len(strooms)))
+    d, w = model.dimensies, plan.breedte
     for kolom, k in enumerate(strooms):
-        begin, eind = k * STROOM, min((k + 1) * STROOM, n)
-        z = ruimte("z", (model.dimensies, eind - begin))
-        z = sampler_voor_stroom(methode, model.dimensies, seed, k).normalen(eind - begin, uit=z)
-        per_pot, kosten, scen = _scenarios(model, z, plan, ruimte, cellen=extra is not None,
-                                           voorwaarde=voorwaarde)  # fmt: skip
-        totaal = per_pot.sum(axis=0) if per_pot.shape[0] > 1 else per_pot[0]
-        uit[begin - eerste : eind - eerste] = totaal
-        if uit_pot is not None:
-            uit_pot[:, begin - eerste : eind - eerste] = per_pot
-        sommen[:rijen, kolom] = _stroom_sommen(model, per_pot, totaal, kosten, ruimte)
-        if extra is not None:
-            sommen[rijen:, kolom] = extra(scen, kosten, begin, eind)
+        sommen[:, kolom] = 0.0
+        stroom_eind = min((k + 1) * STROOM, n)
+        for stuk, begin in enumerate(range(k * STROOM, stroom_eind, w)):
+            eind = min(begin + w, stroom_eind)
+            z = ruimte("z", (d, eind - begin))
+            z = sampler_voor_stuk(methode, d, seed, k, stuk, w).normalen(eind - begin, uit=z)
+            per_pot, kosten, scen = _scenarios(model, z, plan, ruimte, cellen=extra is not None,
+                                               voorwaarde=voorwaarde)  # fmt: skip
+            totaal = per_pot.sum(axis=0) if per_pot.shape[0] > 1 else per_pot[0]
+            uit[begin - eerste : eind - eerste] = totaal
+            if uit_pot is not None:
+                uit_pot[:, begin - eerste : eind - eerste] = per_pot
+            sommen[:rijen, kolom] += _stroom_sommen(model, per_pot, totaal, kosten, ruimte)
+            if extra is not None:
+                sommen[rijen:, kolom] += extra(scen, kosten, begin, eind)
     return sommen
 
 

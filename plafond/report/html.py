@@ -123,6 +123,7 @@ def render_html(r: Rapport) -> str:
     secties = [
         {"id": naam, "titel": TITELS[naam], "tabellen": [tabel_html(t) for t in alle[naam]]}
         for naam in TITELS
+        if naam in alle
     ]
     figs = figuren(r)
     plaatjes = [

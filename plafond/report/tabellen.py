@@ -18,6 +18,7 @@ TITELS = {
     "partners": "Partners: terugvordering en exploitatie",
     "tarieven": "Opbouw reële tarieven",
     "gevoeligheid": "Gevoeligheid",
+    "bekostiging": "Bekostigingsvergelijking (zelfde scenario's)",
     "aannames": "Aannames en herhaalbaarheid",
 }
 
@@ -33,6 +34,11 @@ def bladen(r: Rapport) -> dict[str, list[Tabel]]:
         "gevoeligheid": [inhoud.gevoeligheid(r)],
         "aannames": [aannames(r)],
     }
+    if r.vergelijking is not None:
+        geld = {k: "euro" for k in ("verwacht", "se", "sd", "p95", "cvar95", "sd_gemeente",
+                                    "sd_aanbieders")}  # fmt: skip
+        uit["bekostiging"] = [Tabel(r.vergelijking.reset_index(), geld | {
+            "kans_boven_plafond": "procent2", "aandeel_gemeente": "procent"})]  # fmt: skip
     if r.partner is None:
         return uit
     vervanging = vervangingen(r.case, r.partner)

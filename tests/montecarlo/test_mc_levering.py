@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import math
 
 import numpy as np
 import pytest
 from plafond.cases.load import case_from_dict
-from plafond.montecarlo import simulate
+from plafond.montecarlo import levering, simulate
 from plafond.montecarlo.levering import lever
 from plafond.montecarlo.model import bouw_model
 from scipy import stats
@@ -107,9 +108,14 @@ def _plan(**kw):
     return bouw_model(_case(**kw)).levering
 
 
+@pytest.mark.parametrize("dicht", [True, False])
 @pytest.mark.parametrize("wachtlijst", [False, True])
-def test_capaciteit_spill_by_hand(wachtlijst):
+def test_capaciteit_spill_by_hand(wachtlijst, dicht, monkeypatch):
     plan = _plan(capaciteit={"BGI": 800.0}, wachtlijst=wachtlijst)
+    if not dicht:  # the sorted-cell path of large cases, on the same small case
+        monkeypatch.setattr(levering, "DICHT_FACTOR", 0)
+        plan = dataclasses.replace(plan)
+    assert plan.dicht == dicht
     # partners' volume = 0.8 V; p1 has 0.6 of it in g1 (2.4 of 4.0 mln), 0.5 in g2
     volume = np.array([[1000.0, 500.0], [1000.0, 500.0]])  # lines g1, g2 × two scenarios
     aandeel = np.full((2, 2), 0.2)
@@ -182,3 +188,19 @@ def test_fixed_demand_gives_c_by_hand_with_spill_and_direct_line():
     # a direct C line for g1 replaces g1's demand-driven C (never both): C = 123 456 + g2's
     res = simulate(_vast_case(plafond=1e7, direct=123_456.0), 2**10, seed=1)
     assert res.uitgaven["p50"] == pytest.approx(6e6 + 123_456.0 + 0.2 * 1e5 * 50.0, abs=1e-6)
+
+
+def test_pieces_of_a_stroom_keep_results_exact_and_worker_independent(monkeypatch):
+    from plafond.montecarlo import motor
+
+    mu, sd = 2e6, 1000 * 50 * math.sqrt(3.0)
+    a = 6_000_000.0 + mu + 0.3 * sd
+    case = _case(plafond=a)
+    heel = simulate(case, 2**15, seed=11)
+    monkeypatch.setattr(motor, "WERKGEHEUGEN", 1)  # every stroom in pieces of MIN_STUK
+    assert motor.stuk_breedte(bouw_model(case)) == motor.MIN_STUK
+    een, twee = (simulate(case, 2**15, seed=11, werkers=w) for w in (1, 2))
+    assert een.to_dict() == twee.to_dict()
+    assert een.to_dict() != heel.to_dict()  # other random numbers, the same law:
+    p = 1 - stats.norm.cdf(0.3)
+    assert abs(een.overschrijdingskans - p) < 4 * math.sqrt(p * (1 - p) / 2**15)
