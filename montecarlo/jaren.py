@@ -315,7 +315,8 @@ def draai_jaren(model: Model, paden: Paden, n: int, *, seed: int, methode: str =
                 for stuk, a in enumerate(range(k * STROOM, eind_k, plan.breedte)):
                     b = min(a + plan.breedte, eind_k)
                     sampler = sampler_voor_stuk(methode, dim, seed, k, stuk, plan.breedte)
-                    per_pot, sommen = _stroom(opz, plan, sampler.normalen(b - a), ruimte)
+                    z = sampler.normalen(b - a, uit=ruimte("jaren.z", (dim, b - a)))
+                    per_pot, sommen = _stroom(opz, plan, z, ruimte)
                     uit[a:b] = per_pot.sum(axis=0) if pots > 1 else per_pot[0]
                     if uit_pot is not None:
                         uit_pot[:, a:b] = per_pot
