@@ -60,6 +60,7 @@ from plafond.montecarlo.motor import (
 )
 from plafond.montecarlo.resultaat import SimulatieResultaat
 from plafond.montecarlo.risicodeling import Regel, centen, overschrijding, terugvordering_compact
+from plafond.montecarlo.scenarios import Scenarios
 from plafond.montecarlo.steekproef import STROOM, controleer_aantal, sampler_voor_stuk
 from plafond.montecarlo.verdelingen import Marginaal
 from plafond.montecarlo.werkruimte import Werkruimte
@@ -194,9 +195,20 @@ def _opzet(model: Model, paden: Paden) -> _Opzet:
 
 
 def _stroom(
-    opz: _Opzet, plan: Any, z: FloatArray, ruimte: Werkruimte
+    opz: _Opzet,
+    plan: Any,
+    z: FloatArray,
+    ruimte: Werkruimte,
+    extra: Any = None,
+    begin: int = 0,
+    eind: int = 0,
 ) -> tuple[FloatArray, FloatArray]:
-    """One stroom over all years: (year-1 spending per pot, all sums in :func:`_rijen` order)."""
+    """One stroom over all years: (year-1 spending per pot, all sums in :func:`_rijen` order).
+
+    ``extra`` (``vergelijk`` over the term): called every year as ``extra(t, scenarios,
+    kosten, begin, eind)`` on that year's cel arrays (prices of year t); its sums over the
+    years follow the rows of :func:`_rijen`.
+    """
     model, paden = opz.model, opz.paden
     t_jaren, m, p = paden.jaren, z.shape[1], model.lumpsum.size
     niveau, korting, loon = paden.niveau, paden.korting, paden.loonindex
@@ -211,6 +223,7 @@ def _stroom(
     l_vorig = np.zeros((p, m))
     een = np.ones(m)
     jaar_sommen: list[FloatArray] = []
+    extra_som: Any = 0.0
     eerste: tuple[FloatArray, FloatArray] | None = None
     l1 = model.lumpsum[:, None]
     for t in range(t_jaren):
@@ -218,7 +231,8 @@ def _stroom(
         if t > 0 and paden.groei is not None:
             groei *= 1.0 + paden.groei.uit_normaal(z[t_jaren * opz.d + t - 1])
             np.maximum(groei, 0.0, out=groei)
-        c, kosten, _ = _scenarios(opz.basis, zt, plan, ruimte, schaal=groei if t else None)
+        c, kosten, scen = _scenarios(opz.basis, zt, plan, ruimte, schaal=groei if t else None,
+                                     cellen=extra is not None)  # fmt: skip
         c = c * niveau[t] if t else c.copy()
         omzet = kosten.copy()
         if model.schok_random:
@@ -228,6 +242,11 @@ def _stroom(
         kosten = omzet * loonfactor if model.prijsschok is not None else omzet.copy()
         if t:
             kosten *= loon[t]
+        if extra is not None and scen is not None:
+            prijs = loonfactor * loon[t] if model.prijsschok is not None else loon[t]
+            sc = Scenarios(scen.volume, scen.kosten * prijs, scen.clienten,
+                           scen.overige * niveau[t])  # fmt: skip
+            extra_som = extra(t, sc, kosten, begin, eind) + (extra_som if t else 0.0)
         f = niveau[t] * korting[t]
         if paden.lumpsum == "omzet" and t:
             v = np.divide(omzet_vorig, opz.verwachte_omzet[:, None], out=np.ones_like(omzet),
@@ -274,7 +293,8 @@ def _stroom(
         np.count_nonzero(terugval, axis=1),
     ])  # fmt: skip
     assert eerste is not None
-    return eerste[0], np.concatenate([eerste[1], *jaar_sommen, term])
+    delen = [eerste[1], *jaar_sommen, term] + ([extra_som] if extra is not None else [])
+    return eerste[0], np.concatenate(delen)
 
 
 @dataclass(frozen=True)
@@ -286,7 +306,8 @@ class RuwJaren:
 
 
 def draai_jaren(model: Model, paden: Paden, n: int, *, seed: int, methode: str = "mc",
-                werkers: int | None = None, blok: int = BLOK) -> RuwJaren:  # fmt: skip
+                werkers: int | None = None, blok: int = BLOK,
+                extra: Any = None) -> RuwJaren:  # fmt: skip
     """Run ``n`` scenarios of every year of the term (module docstring).
 
     One sampler per stroom draws the scores of all years at once (``T d + T - 1`` rows);
@@ -300,7 +321,8 @@ def draai_jaren(model: Model, paden: Paden, n: int, *, seed: int, methode: str =
     uit = np.empty(n)
     uit_pot = np.empty((pots, n)) if pots > 1 else None
     aantal = -(-n // STROOM)
-    per_stroom = np.zeros((_rijen(model, paden.jaren), aantal))
+    rijen = _rijen(model, paden.jaren) + (extra.rijen if extra is not None else 0)
+    per_stroom = np.zeros((rijen, aantal))
     ruimtes: queue.SimpleQueue[Werkruimte] = queue.SimpleQueue()
     werkers = werkers or werkers_standaard(n)
     for _ in range(werkers):
@@ -316,7 +338,7 @@ def draai_jaren(model: Model, paden: Paden, n: int, *, seed: int, methode: str =
                     b = min(a + plan.breedte, eind_k)
                     sampler = sampler_voor_stuk(methode, dim, seed, k, stuk, plan.breedte)
                     z = sampler.normalen(b - a, uit=ruimte("jaren.z", (dim, b - a)))
-                    per_pot, sommen = _stroom(opz, plan, z, ruimte)
+                    per_pot, sommen = _stroom(opz, plan, z, ruimte, extra, a, b)
                     uit[a:b] = per_pot.sum(axis=0) if pots > 1 else per_pot[0]
                     if uit_pot is not None:
                         uit_pot[:, a:b] = per_pot
@@ -343,6 +365,27 @@ def draai_jaren(model: Model, paden: Paden, n: int, *, seed: int, methode: str =
     if uit_pot is not None:
         uit_pot.flags.writeable = False
     return RuwJaren(Ruw(uit, uit_pot, sommen), totalen[len(_ALGEMEEN) + len(_PARTNER) * p :])
+
+
+def jaar_model(model: Model, paden: Paden, opz_regels: tuple[Regel, ...], t: int) -> Model:
+    """The model of year ``t`` (0-based) on the index path: lumpsum, B, rule and cel prices.
+
+    For the arrangements over the term (``vergelijk``): tarieven × ``F_t``, expected cel
+    volume × ``E[G_t]``, lumpsum and B × ``F_t K_t`` (the ``index`` rule; no nacalculatie).
+    """
+    f = paden.niveau[t] * paden.korting[t]
+    groei = 1.0 if paden.groei is None else (1.0 + paden.groei.gemiddelde) ** t
+    cellen = model.cellen
+    if cellen is not None:
+        cellen = replace(cellen, tarief=cellen.tarief * paden.niveau[t],
+                         verwacht_volume=cellen.verwacht_volume * groei)  # fmt: skip
+    return replace(model, lumpsum=model.lumpsum * f, vaste_uitgaven=model.vaste_uitgaven * f,
+                   regel=opz_regels[t], cellen=cellen)  # fmt: skip
+
+
+def regels_per_jaar(model: Model, paden: Paden) -> tuple[Regel, ...]:
+    """The rule of every year (plafond and maximum on the index path)."""
+    return _opzet(model, paden).regels
 
 
 @dataclass(frozen=True)

@@ -122,6 +122,64 @@ class _Verzamelaar:
         return np.concatenate(sommen)
 
 
+class _VerzamelaarJaren(_Verzamelaar):
+    """As :class:`_Verzamelaar`, summed over the years of the term (one function per year)."""
+
+    def __init__(self, per_jaar: Sequence[Sequence[Functie]], n: int, partners: int) -> None:
+        super().__init__(per_jaar[0], n, partners)
+        self.per_jaar = [list(f) for f in per_jaar]
+        self.gemeente[...] = 0.0
+        self.resultaat[...] = 0.0
+
+    def __call__(self, t: int, sc: Scenarios, kosten: FloatArray, begin: int,  # type: ignore[override]
+                 eind: int) -> FloatArray:  # fmt: skip
+        c = sc.overige.sum(axis=0)
+        sommen = []
+        for k, f in enumerate(self.per_jaar[t]):
+            betaling = f(sc)
+            self.gemeente[k, begin:eind] += betaling.sum(axis=0) + c
+            self.resultaat[k, :, begin:eind] += betaling - kosten
+            sommen.append(betaling.sum(axis=1))
+        sommen.append(kosten.sum(axis=1))
+        return np.concatenate(sommen)
+
+
+def _over_de_looptijd(case: Case, model: Model, gekozen: Mapping[str, Variant], n: int,
+                      seed: int, methode: str, werkers: int | None) -> tuple[
+                          _Verzamelaar, SimulatieResultaat, FloatArray, float]:  # fmt: skip
+    """The arrangements summed over the term (:mod:`montecarlo.jaren`, index path).
+
+    Every year's arrangement sees that year's cel arrays and the model of that year
+    (:func:`~montecarlo.jaren.jaar_model`); returns the collector, the simulate result
+    (year 1 and the term), the summed payments and the plafond summed over the years.
+    """
+    from dataclasses import replace
+
+    from plafond.montecarlo import jaren
+
+    paden = jaren.paden_uit(case.kader)
+    regels = jaren.regels_per_jaar(model, paden)
+    per_jaar = []
+    for t in range(paden.jaren):
+        m_t = jaren.jaar_model(model, paden, regels, t)
+        f = paden.niveau[t] * paden.korting[t]
+        varianten = [v.model_copy(update={"totaal": v.totaal * f}) if v.totaal else v
+                     for v in gekozen.values()]  # fmt: skip
+        per_jaar.append([_functie(v, case, m_t) for v in varianten])
+    verz = _VerzamelaarJaren(per_jaar, n, model.lumpsum.size)
+    ruw = jaren.draai_jaren(model, paden, n, seed=seed, methode=methode, werkers=werkers,
+                            extra=verz)  # fmt: skip
+    partners = list(model.partners)
+    breed = jaren._rijen(model, paden.jaren) - len(jaren._ALGEMEEN) - len(jaren._PARTNER) * len(
+        partners)  # fmt: skip
+    sommen = ruw.sommen[breed:]
+    simulatie = resultaat_uit(model, ruw.jaar1, case=case.naam, seed=seed, methode=methode,
+                              partners=partners, overnemen=True)  # fmt: skip
+    meerjarig = jaren.jaren_uit(model, paden, ruw.sommen[:breed], n, case.jaar, partners)
+    plafond = float(sum(r.plafond.sum() for r in regels))
+    return verz, replace(simulatie, meerjarig=meerjarig), sommen, plafond
+
+
 def _se(x: FloatArray) -> float:
     return float(x.std(ddof=1) / np.sqrt(x.size)) if x.size > 1 else float("nan")
 
@@ -295,20 +353,25 @@ def vergelijk(
     if model.cellen is None or not model.cellen.aantal:
         raise ValueError("vergelijk vraagt vraag-regels met partners (geen cellen in de case)")
     namen = list(gekozen)
-    functies = [_functie(v, case, model) for v in gekozen.values()]
     partners = list(model.partners)
-    verz = _Verzamelaar(functies, n, len(partners))
-    ruw = draai(model, n, seed=int(seed), methode=methode, werkers=werkers,
-                voortgang=voortgang, extra=verz)  # fmt: skip
-    sommen = ruw.sommen["extra"]
-    simulatie = resultaat_uit(model, ruw, case=case.naam, seed=int(seed), methode=methode,
-                              partners=partners, overnemen=True)  # fmt: skip
-    tabellen = _tabellen(namen, verz, sommen, n, partners, model.plafond)
+    if case.kader.looptijd > 1:
+        verz, simulatie, sommen, plafond = _over_de_looptijd(case, model, gekozen, n, int(seed),
+                                                             methode, werkers)  # fmt: skip
+    else:
+        functies = [_functie(v, case, model) for v in gekozen.values()]
+        verz = _Verzamelaar(functies, n, len(partners))
+        ruw = draai(model, n, seed=int(seed), methode=methode, werkers=werkers,
+                    voortgang=voortgang, extra=verz)  # fmt: skip
+        sommen = ruw.sommen["extra"]
+        simulatie = resultaat_uit(model, ruw, case=case.naam, seed=int(seed), methode=methode,
+                                  partners=partners, overnemen=True)  # fmt: skip
+        plafond = model.plafond
+    tabellen = _tabellen(namen, verz, sommen, n, partners, plafond)
     gesorteerd = np.sort(verz.gemeente, axis=1)
     gesorteerd.flags.writeable = False
     soorten = pd.DataFrame({"soort": [v.soort for v in gekozen.values()]},
                            index=pd.Index(namen, name="naam"))  # fmt: skip
     return VergelijkResultaat(
-        case=case.naam, scenarios=n, seed=int(seed), methode=methode, plafond=model.plafond,
+        case=case.naam, scenarios=n, seed=int(seed), methode=methode, plafond=plafond,
         varianten=soorten, simulatie=simulatie, kosten_per_scenario=gesorteerd, **tabellen,
     )  # fmt: skip

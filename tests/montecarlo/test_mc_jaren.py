@@ -128,3 +128,22 @@ def _min_case():
             "gebieden": {"g": {"gemeente": "G", "inwoners": 1}},
             "aanbieders": {"a": {"naam": "A", "rol": "partner"}},
             "tarieven": [{"product": "HH", "tarief": 30.0}]}  # fmt: skip
+
+
+def test_vergelijk_over_the_term_by_hand():
+    from plafond.montecarlo import vergelijk
+
+    case = _meerjarig(_vast_case(plafond=9e6), groei={"verdeling": "vast", "gemiddelde": 0.3},
+                      indexatie=0.05)  # fmt: skip
+    res = vergelijk(case, 2**10, seed=1, varianten=["pxq", "lumpsum"])
+    g = np.array([1.0, 1.3, 1.69])
+    f = np.array([1.0, 1.05, 1.1025])
+    # pxq: partners 1.6e5 G units at 50 F, the overige 4e4 G units at 50 F
+    assert res.gemeente.loc["pxq", "verwacht"] == pytest.approx((1e7 * g * f).sum(), rel=1e-12)
+    # lumpsum: 6e6 F + C, minus half of any overschrijding of 9e6 F (year 3 only)
+    over = np.maximum(6e6 * f + 2e6 * g * f - 9e6 * f, 0.0)
+    hand = (6e6 * f + 2e6 * g * f - 0.5 * over).sum()
+    assert res.gemeente.loc["lumpsum", "verwacht"] == pytest.approx(hand, abs=0.05)
+    assert res.plafond == pytest.approx((9e6 * f).sum())
+    # partner p1 under pxq: paid its cost at the indexed tarief, wages follow the index
+    assert res.aanbieders.loc[("pxq", "p1"), "resultaat"] == pytest.approx(0.0, abs=1e-6)
