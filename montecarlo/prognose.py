@@ -89,7 +89,8 @@ class PrognoseResultaat:
     bedrag
         Total declared so far (euro).
     voorschotten
-        DataFrame indexed by aanbieder: lumpsum, per_kwartaal, betaald (quarters begun),
+        DataFrame indexed by aanbieder: lumpsum, per_kwartaal (whole cents; the first
+        quarters take the cents left over, so four quarters add up), betaald (quarters begun),
         verwachte_afrekening (lumpsum − expected terugvordering), saldo (afrekening −
         betaald) — euro.
     begroting_kans
@@ -182,9 +183,14 @@ def prognose(case: Case, realisatie: Realisatie, n: int = STANDAARD_N, *, seed: 
     kwartalen = min(4, ceil(realisatie.maanden / 3)) if realisatie.maanden else 0
     lumpsum = model.lumpsum
     afrekening = lumpsum - res.terugvordering["verwacht"].to_numpy()
+    # four quarters in whole cents that add up to the lumpsum (the first ones take the rest)
+    l_c = np.floor(lumpsum * 100.0 + 0.5)
+    kwartaal_c = np.floor(l_c / 4)
+    rest_c = l_c - 4 * kwartaal_c
+    betaald = (kwartaal_c * kwartalen + np.minimum(rest_c, kwartalen)) / 100.0
     voorschotten = pd.DataFrame(
-        {"lumpsum": lumpsum, "per_kwartaal": lumpsum / 4, "betaald": lumpsum / 4 * kwartalen,
-         "verwachte_afrekening": afrekening, "saldo": afrekening - lumpsum / 4 * kwartalen},
+        {"lumpsum": l_c / 100.0, "per_kwartaal": kwartaal_c / 100.0, "betaald": betaald,
+         "verwachte_afrekening": afrekening, "saldo": afrekening - betaald},
         index=pd.Index(list(model.partners), name="aanbieder"),
     )  # fmt: skip
     maand = realisatie.maanden
