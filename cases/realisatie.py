@@ -54,7 +54,8 @@ def _lees_rijen(pad: Path) -> list[dict[str, Any]]:
         with pad.open(encoding="utf-8-sig", newline="") as f:
             tekst = f.read()
         scheiding = ";" if tekst.count(";") > tekst.count(",") else ","
-        return list(csv.DictReader(tekst.splitlines(), delimiter=scheiding))
+        rijen = csv.DictReader(tekst.splitlines(), delimiter=scheiding)
+        return [{str(k).strip().lower(): v for k, v in r.items() if k is not None} for r in rijen]
     if pad.suffix.lower() == ".xlsx":
         from openpyxl import load_workbook
 
@@ -129,7 +130,10 @@ def lees_realisatie(pad: str | Path, case: Case, tot: str | None = None) -> Real
     for nr, r in enumerate(ruw if not fouten else [], start=2):
         plaats = f"rij {nr}"
         rij: dict[str, Any] = {}
-        m = _PERIODE.match(str(r.get("periode") or "").strip())
+        periode = r.get("periode")
+        if hasattr(periode, "strftime"):  # Excel made a date of 2020-01
+            periode = periode.strftime("%Y-%m")
+        m = _PERIODE.match(str(periode or "").strip())
         if not m or not 1 <= int(m.group(2)) <= 12:
             fouten.append(
                 (f"{plaats}.periode", f"{r.get('periode')!r} is geen maand; schrijf JJJJ-MM")

@@ -55,3 +55,19 @@ def test_simulate_term_text(capsys):
     assert main(["simulate", CASE, "-n", "2048", "--seed", "1"]) == 0
     out = capsys.readouterr().out
     assert "Looptijd 4 jaar" in out and "2023" in out and "kans terugval PxQ" in out
+
+
+def test_excel_dates_and_headers_are_read(tmp_path, capsys):
+    import datetime
+
+    import openpyxl
+
+    f = tmp_path / "r.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Periode", "gebied", "aanbieder", "product", "volume", "bedrag"])
+    ws.append([datetime.datetime(2020, 2, 1), "hoensbroek", "lid-nah", "BGI", None, 6030.0])
+    wb.save(f)
+    assert main(["prognose", CASE, "--realisatie", str(f), "-n", "1024", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["realisatie"] == {"tot": "2020-02-29", "maanden": 2, "bedrag": 6030.0}
