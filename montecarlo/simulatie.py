@@ -169,6 +169,10 @@ def simulate(
 ) -> SimulatieResultaat:
     """Simulate the overschrijding of a case and the terugvordering per partner.
 
+    With ``kader.looptijd`` > 1 every year of the term is simulated on one draw design
+    (:mod:`montecarlo.jaren`): the result is year 1's, with the term in ``meerjarig``
+    (``voortgang`` and ``parallel`` are not used then).
+
     Parameters
     ----------
     case
