@@ -38,8 +38,7 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-from plafond.cases import Case, framework
-from plafond.cases.levering import OverigeLevering
+from plafond.cases import Case, framework, overige
 from plafond.montecarlo.copula import Factormodel, correlatiematrix
 from plafond.montecarlo.levering import Leveringsplan
 from plafond.montecarlo.motor import Model
@@ -204,23 +203,6 @@ def _bouw(case: Case, lumpsums: tuple[tuple[str, float], ...] | None) -> Model:
     return model
 
 
-def _overige_rij(case: Case, gebied: str, product: str) -> OverigeLevering | None:
-    """The ``levering.overige`` row of a gebied and product: its own, else the product's."""
-    rijen = [r for r in case.levering.overige if r.product == product]
-    eigen = [r for r in rijen if r.gebied == gebied]
-    algemeen = [r for r in rijen if r.gebied is None]
-    return (eigen or algemeen or [None])[0]
-
-
-def _overige_tarief(case: Case, product: str) -> float:
-    """Reëel tarief of the overige aanbieders (their own row, else the product's)."""
-    overig = [a.id for a in case.aanbieders if a.rol == "overig"]
-    try:
-        return framework.tarief(case, product, overig[0] if overig else None)
-    except KeyError:
-        return 0.0
-
-
 def _omzet_van(omzet: pd.Series, gebied: str, product: str) -> pd.Series:
     """Historie omzet per aanbieder in one gebied and product (empty when there is none)."""
     sleutels = omzet.index.droplevel("aanbieder")
@@ -248,7 +230,7 @@ def _levering(
         p_omzet = {a: float(x) for a, x in lijn.items() if a in partner_set and x > 0}
         o_omzet = float(sum(x for a, x in lijn.items() if a not in partner_set))
         p_totaal = sum(p_omzet.values())
-        rij = _overige_rij(case, v.gebied, v.product)
+        rij = overige.overige_rij(case, v.gebied, v.product)
         standaard = 1.0 if p_totaal <= 0 else o_omzet / (o_omzet + p_totaal)
         if rij is not None and rij.aandeel is not None and p_totaal > 0:
             marg = marginaal(rij.aandeel)
@@ -259,10 +241,8 @@ def _levering(
                 random.append((j, marg))
         else:
             aandeel.append(standaard)
-        eigen = _overige_tarief(case, v.product)
-        zin = eigen if rij is None or rij.tarief_zin is None else rij.tarief_zin
-        pgb = 0.0 if rij is None else rij.aandeel_pgb
-        betaald = zin if pgb == 0 else (1 - pgb) * zin + pgb * float(rij.tarief_pgb)
+        eigen = overige.reeel_tarief(case, v.product)
+        betaald = overige.betaald_tarief(case, v.gebied, v.product)
         tarief.append(0.0 if (v.gebied, v.product) in direct else betaald)
         reeel.append(eigen)
         for a, x in p_omzet.items():
