@@ -69,6 +69,7 @@ def check_references(case: Case, bron: str) -> None:
         ("kader.opslagen", case.kader.opslagen),
         ("kader.overige_uitgaven", case.kader.overige_uitgaven),
         ("marktordening.minimum_bedrag", case.marktordening.minimum_bedrag),
+        ("levering.overige", case.levering.overige),
     ]
     for table, table_rows in rows:
         for i, row in enumerate(table_rows):

@@ -35,12 +35,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 from plafond.cases.errors import CaseError
 from plafond.cases.files import _FORMULA_START, atomic_write, safe_cell
 from plafond.cases.getallen import lees_getal
+from plafond.cases.levering import Gewichten, OverigeLevering, Variant
 from plafond.cases.schema import (
     Aanbieder,
     Case,
     Correlatie,
     Gebied,
     Historie,
+    Jaren,
     Kader,
     Marktordening,
     MinimumBedrag,
@@ -93,10 +95,31 @@ TABLES: dict[str, tuple[str, type[BaseModel], list[str]]] = {
     "uitsluitingen": ("kader.uitsluitingen", Uitsluiting, _fields(Uitsluiting)),
     "reeds_betaald": ("kader.reeds_betaald", ReedsBetaald, _fields(ReedsBetaald)),
     "plafonds": ("kader.plafonds", PotPlafond, _fields(PotPlafond)),
+    "levering": (
+        "levering.overige",
+        OverigeLevering,
+        [
+            "product",
+            "gebied",
+            *(f"aandeel_{p}" for p in _PARAMS),
+            "tarief_zin",
+            "tarief_pgb",
+            "aandeel_pgb",
+        ],
+    ),  # fmt: skip
+    "varianten": (
+        "varianten",
+        Variant,
+        [
+            "naam",
+            *_fields(Variant, "gewichten"),
+            *(f"gewichten_{g}" for g in Gewichten.model_fields),
+        ],
+    ),
 }
 #: Key/value sheets: sheet → (model, keys in order).
 KEY_SHEETS: dict[str, tuple[type[BaseModel], list[str]]] = {
-    "case": (Case, ["naam", "jaar", "bron", "toelichting"]),
+    "case": (Case, ["naam", "jaar", "bron", "toelichting", "levering.bij_capaciteit"]),
     "kader": (
         Kader,
         [
@@ -110,10 +133,14 @@ KEY_SHEETS: dict[str, tuple[type[BaseModel], list[str]]] = {
                 "uitsluitingen",
                 "reeds_betaald",
                 "plafonds",
+                "jaren",
+                "seizoen",
             ),
             *(f"{_SCHOK}{p}" for p in _SCHOK_PARAMS),
             *(f"correlatie.{f}" for f in _fields(Correlatie, "matrix")),
             *(f"risicodeling.{f}" for f in _fields(Risicodeling, "sleutel")),
+            *(f"jaren.{f}" for f in _fields(Jaren, "groei")),
+            *(f"jaren.groei.{p}" for p in _SCHOK_PARAMS),
         ],
     ),
     "marktordening": (Marktordening, _fields(Marktordening, "minimum_bedrag")),
@@ -121,8 +148,10 @@ KEY_SHEETS: dict[str, tuple[type[BaseModel], list[str]]] = {
 #: Sheets in workbook order.
 SHEETS = ["case", "producten", "gebieden", "aanbieders", "tarieven", "historie", "vraag",
           "werkgebied", "kader", "opslagen", "overige_uitgaven", "marktordening",
-          "minimum_bedrag", "uitsluitingen", "reeds_betaald", "plafonds"]  # fmt: skip
-OPTIONAL = ("werkgebied", "minimum_bedrag", _MATRIX, "uitsluitingen", "reeds_betaald", "plafonds")
+          "minimum_bedrag", "uitsluitingen", "reeds_betaald", "plafonds", "levering",
+          "varianten"]  # fmt: skip
+OPTIONAL = ("werkgebied", "minimum_bedrag", _MATRIX, "uitsluitingen", "reeds_betaald",
+            "plafonds", "levering", "varianten")  # fmt: skip
 REQUIRED_SHEETS = [s for s in SHEETS if s not in OPTIONAL]
 _EURO = {
     "historie": {"omzet"},
@@ -133,18 +162,27 @@ _EURO = {
     "tarieven": {"tarief", "cao_uurloon", "reiskosten"},
     "kader": {"plafond"},
     "overige_uitgaven": {"gemiddelde", "sd", "min", "modus", "max"},
+    "levering": {"tarief_zin", "tarief_pgb"},
+    "varianten": {"totaal"},
 }
 _CODES = {"id", "rol", "product", "aanbieder", "gebied", "verdeling", "verdeelsleutel",
           "drempel_soort"}  # fmt: skip
 _TEXT = _CODES | {"naam", "eenheid", "gemeente", "bron", "toelichting", "omschrijving"}
 _BOOL = {"ja": True, "nee": False, "waar": True, "onwaar": False, "true": True, "false": False}
-_BOOL_LEAVES = {"overige_dekken", "indexeren", "taakstelling_toepassen"}
+_BOOL_LEAVES = {"overige_dekken", "indexeren", "taakstelling_toepassen", "evaluatie", "overloop"}
 _EMPTY = object()
+
+
+#: The yearly paths on sheet kader (a number, or values separated by ';').
+_PADEN = ("jaren.indexatie", "jaren.nacalculatie", "jaren.taakstelling")
 
 
 def _leaf(column: str) -> str:
     """The schema field behind a column or key: ``clienten_cv`` → ``cv``."""
-    for prefix in (*(f"{n}_" for n in _NESTED), _SCHOK, "correlatie.", "risicodeling."):
+    if column in _PADEN:
+        return "waarden"  # a yearly path: a number or a list "0.02; 0.03"
+    for prefix in (*(f"{n}_" for n in _NESTED), _SCHOK, "correlatie.", "risicodeling.",
+                   "jaren.groei.", "jaren.", "aandeel_", "gewichten_"):  # fmt: skip
         if column.startswith(prefix):
             return column[len(prefix) :]
     return column
@@ -159,6 +197,10 @@ def required_columns(sheet: str) -> list[str]:
     _, model, columns = TABLES[sheet]
     if sheet == "vraag":
         return ["gebied", "product", *(f"{n}_verdeling" for n in _NESTED)]
+    if sheet == "varianten":
+        return ["naam", "soort"]
+    if sheet == "levering":
+        return ["product"]
     return [c for c in columns if model.model_fields[c].is_required()]
 
 
@@ -186,7 +228,7 @@ def _value(value: Any, column: str) -> Any:
             return lees_getal(value)  # a number typed as text: 7,5% or 0,0387
     elif leaf in _TEXT and isinstance(value, (int, float)) and not isinstance(value, bool):
         return _number_text(value)
-    if leaf == "waarden":
+    if leaf in ("waarden", "grenzen", "tarieven"):
         parts = [p.strip() for p in value.split(";")] if isinstance(value, str) else [value]
         try:
             return [float(p) for p in parts if p != ""]
@@ -261,6 +303,15 @@ def _nest(sheet: str, row: dict[str, Any]) -> dict[str, Any]:
             spec = {p: row.pop(f"{n}_{p}") for p in _PARAMS if f"{n}_{p}" in row}
             if spec:
                 row[n] = spec
+    if sheet == "levering":
+        spec = {p: row.pop(f"aandeel_{p}") for p in _PARAMS if f"aandeel_{p}" in row}
+        if spec:
+            row["aandeel"] = spec
+    if sheet == "varianten":
+        gewichten = {g: row.pop(f"gewichten_{g}") for g in Gewichten.model_fields
+                     if f"gewichten_{g}" in row}  # fmt: skip
+        if gewichten:
+            row["gewichten"] = gewichten
     return row
 
 
@@ -303,8 +354,13 @@ def _read_keys(ws: Worksheet, sheet: str, bron: str) -> dict[str, Any]:
                 value
             )
         elif "." in key:
-            group, field = key.split(".", 1)
-            out.setdefault(group, {})[field] = value
+            *groups, field = key.split(".")
+            node = out
+            for group in groups:
+                node = node.setdefault(group, {})
+            if key in _PADEN and isinstance(value, list) and len(value) == 1:
+                value = value[0]
+            node[field] = value
         else:
             out[key] = value
     return out
@@ -374,7 +430,9 @@ def read_workbook(path: str | os.PathLike[str]) -> dict[str, Any]:
             if sheet in sheets:
                 rows, rijen[sheet] = _read_rows(sheets[sheet], sheet, bron)
                 group, _, table = place.rpartition(".")
-                (data[group] if group else data)[table] = rows
+                if sheet == "varianten":
+                    rows = {r.pop("naam", f"rij {i + 1}"): r for i, r in enumerate(rows)}
+                (data.setdefault(group, {}) if group else data)[table] = rows
         if _MATRIX in sheets:
             matrix = _read_matrix(sheets[_MATRIX], bron)
             data["kader"].setdefault("correlatie", {})["matrix"] = matrix
@@ -429,6 +487,7 @@ _RENAME = {
     "kader.reeds_betaald": "reeds_betaald",
     "kader.plafonds": "plafonds",
     "kader.correlatie.matrix": _MATRIX,
+    "levering.overige": "levering",
 }
 
 
@@ -464,8 +523,14 @@ def _table(case: Case, sheet: str) -> tuple[list[str], list[list[Any]]]:
     for part in place.split("."):
         node = getattr(node, part)
     rows = []
+    if sheet == "varianten":
+        node = [{"naam": k, **v.model_dump()} for k, v in node.items()]
     for item in node:
-        row = item.model_dump()
+        row = item if isinstance(item, dict) else item.model_dump()
+        if sheet == "levering":
+            row.update({f"aandeel_{k}": v for k, v in (row.pop("aandeel") or {}).items()})
+        if sheet == "varianten":
+            row.update({f"gewichten_{k}": v for k, v in row.pop("gewichten").items()})
         if sheet == "aanbieders":
             row.update({f"capaciteit_{k}": v for k, v in row.pop("capaciteit").items()})
         for n in _NESTED if sheet == "vraag" else ():

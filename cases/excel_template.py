@@ -27,7 +27,8 @@ from plafond.cases.excel import (
     _sheet,
 )
 from plafond.cases.files import atomic_write
-from plafond.cases.schema import Case, Correlatie, Risicodeling
+from plafond.cases.levering import Gewichten, Levering
+from plafond.cases.schema import Case, Correlatie, Jaren, Risicodeling
 from plafond.cases.verdeling import Verdeling, VerdelingNaam
 from plafond.cases.werkblad import pagina_opmaak
 
@@ -205,6 +206,12 @@ def voorbeeld() -> Case:
     for table in ("opslagen", "overige_uitgaven"):
         kader[table] = [r for r in kader[table] if fits(r)]
     kader["correlatie"]["matrix"] = None
+    data["levering"]["overige"] = [r for r in data["levering"]["overige"] if fits(r)]
+    data["varianten"] = {
+        "pxq": {"soort": "pxq"},
+        "lumpsum": {"soort": "lumpsum"},
+        "populatie": {"soort": "populatie", "corridor": 0.05},
+    }
     if kader["risicodeling"]["sleutel"] is not None:
         kader["risicodeling"]["sleutel"] = {keep[0]: 1.0}
     markt["minimum_bedrag"] = [
@@ -238,7 +245,7 @@ _BLAD = {
     "werkgebied": "optioneel: toegestane combinaties; zonder dit blad die uit historie",
     "kader": "het financieel kader: indexatie, taakstelling, plafond, correlatie, risicodeling",
     "opslagen": "opslagen op de lumpsum van een partner",
-    "overige_uitgaven": "raming (in euro) van wat C werkelijk kost, met onzekerheid",
+    "overige_uitgaven": "optioneel: een eigen raming (euro) van C; vervangt dan de C uit de vraag",
     "marktordening": "regels voor de verdeling over aanbieders en gebieden",
     "minimum_bedrag": "optioneel: minimumbedrag voor een aanbieder",
     "uitsluitingen": "optioneel: een aandeel van historie en C dat uit plafond A gaat "
@@ -246,6 +253,8 @@ _BLAD = {
     "reeds_betaald": "optioneel: bedragen die een partner dit jaar al kreeg; van zijn lumpsum af",
     "plafonds": "optioneel: een gegeven plafond per pot (gemeente, product of beide); "
     "samen plafond A",
+    "levering": "optioneel: aandeel en tarieven (ZIN, PGB) van de overige aanbieders per product",
+    "varianten": "optioneel: de bekostigingsvarianten om te vergelijken (plafond vergelijk)",
     _MATRIX: "optioneel: correlatie per paar gebieden (kolom gebied, dan een kolom per gebied)",
 }
 _UNIT = {"clienten": "cliënten", "volume_per_client": "eenheden per cliënt", "": "euro"}
@@ -322,6 +331,38 @@ UITLEG: dict[str, tuple[str, str]] = {
         "waargenomen schokken voor empirisch, bijv. 0.0076; 0.0162; 0.0106",
     ),
     "looptijd": ("jaren", "contractduur; bedragen zijn per jaar"),
+    "kader.jaren.indexatie": (
+        "fractie, of fracties gescheiden door ;",
+        "voorlopige index van jaar 2 t/m looptijd; leeg: de indexatie hierboven elk jaar",
+    ),
+    "kader.jaren.nacalculatie": (
+        "fractie, of fracties gescheiden door ;",
+        "definitieve min voorlopige index van jaar 1 t/m looptijd, betaald in het jaar erna",
+    ),
+    "kader.jaren.taakstelling": (
+        "fractie, of fracties gescheiden door ;",
+        "extra taakstelling van jaar 2 t/m looptijd",
+    ),
+    "kader.jaren.lumpsum": (
+        "index of omzet",
+        "lumpsum na jaar 1: geïndexeerd (index) of herijkt op de gerealiseerde omzet (omzet)",
+    ),
+    "kader.jaren.overloop": ("ja of nee", "onderbesteding van een jaar verhoogt het plafond erna"),
+    "kader.jaren.terugval": (
+        "fractie",
+        "cumulatief verlies (deel van de lumpsum) waarbij een partner terugvalt op PxQ; "
+        "leeg: nooit",
+    ),
+    "kader.jaren.groei.verdeling": (
+        "naam",
+        "optioneel: vraaggroei per jaar (vanaf jaar 2, blijvend); verdeling als prijsschok",
+    ),
+    "kader.jaren.groei.gemiddelde": ("fractie, mag negatief", "verwachte groei per jaar"),
+    "kader.jaren.groei.sd": ("fractie", "standaardafwijking van de groei per jaar"),
+    "kader.jaren.groei.min": ("fractie, mag negatief", "laagste groei"),
+    "kader.jaren.groei.modus": ("fractie, mag negatief", "meest waarschijnlijke groei"),
+    "kader.jaren.groei.max": ("fractie, mag negatief", "hoogste groei"),
+    "kader.jaren.groei.waarden": ("fracties, gescheiden door ;", "waargenomen groeicijfers"),
     "plafond": ("euro", "budgetplafond A; leeg: afgeleid uit alle historie plus opslagen"),
     "correlatie.binnen_gemeente": (
         "van -1 tot 1",
@@ -370,6 +411,45 @@ UITLEG: dict[str, tuple[str, str]] = {
         "hoogstens zoveel boven het reële tarief van het geleverde volume (doel verdeling); "
         "zonder volume nooit een bedrag",
     ),
+    **{
+        f"levering.aandeel_{p}": (u, f"aandeel overige (fractie van de vraag), {m}")
+        for p, (u, m) in {
+            "verdeling": ("naam", "verdeling; leeg: aandeel in de historie-omzet"),
+            "gemiddelde": ("fractie", "gemiddelde"),
+            "cv": ("fractie", "cv"),
+            "sd": ("fractie", "sd"),
+            "min": ("fractie", "minimum"),
+            "modus": ("fractie", "modus"),
+            "max": ("fractie", "maximum"),
+            "waarden": ("fracties", "waarnemingen, gescheiden door ';'"),
+        }.items()
+    },
+    "levering.product": ("code", "het product"),
+    "levering.gebied": ("code", "leeg: de regel geldt voor alle gebieden van het product"),
+    "tarief_zin": ("euro per eenheid", "tarief overige in natura; leeg: hun reële tarief"),
+    "tarief_pgb": ("euro per eenheid", "tarief PGB (lager dan in natura)"),
+    "aandeel_pgb": ("fractie", "deel van het volume van de overige dat als PGB loopt"),
+    "case.levering.bij_capaciteit": (
+        "overige of wachtlijst",
+        "vraag boven de capaciteit van een partner: naar de overige of op een wachtlijst",
+    ),
+    "varianten.naam": ("code", "naam van de variant"),
+    "soort": ("code", "pxq, lumpsum, populatie, tweedelig, staffel of bandbreedte"),
+    "totaal": ("euro", "populatie: totaal budget; leeg: de lumpsum B"),
+    "corridor": ("fractie", "populatie: binnen ± dit deel van het budget draagt de aanbieder"),
+    "nacalculatie": ("fractie", "populatie: deel van het verschil buiten de corridor verrekend"),
+    "vast": ("fractie", "tweedelig: vast deel als fractie van de verwachte kosten"),
+    "variabel": ("fractie", "tweedelig: deel van het tarief per eenheid; leeg: 1 − vast"),
+    "grenzen": ("fracties", "staffel: volumestappen als fractie van het verwachte volume"),
+    "varianten.tarieven": ("fracties", "staffel: fractie van het tarief per stap"),
+    "minimum": ("fractie", "bandbreedte: minimum uren per cliënt (fractie van het gemiddelde)"),
+    "maximum": ("fractie", "bandbreedte: maximum uren per cliënt (fractie van het gemiddelde)"),
+    "boven": ("fractie", "bandbreedte: deel betaald van uren boven het maximum"),
+    "evaluatie": ("true of false", "bandbreedte: na drie maanden wordt de band herzien"),
+    **{
+        f"gewichten_{g}": ("gewicht per inwoner", f"populatie: gewicht van {g}")
+        for g in ("basis", "aandeel_75plus", "aandeel_85plus", "aandeel_laag_inkomen")
+    },
 }
 
 
@@ -379,11 +459,19 @@ def _standaard(sheet: str, column: str) -> str:
     name = column
     if sheet == "vraag" and column not in ("gebied", "product"):
         model, name = Verdeling, _leaf(column)
-    elif column.startswith("prijsschok."):
+    elif column.startswith(("prijsschok.", "jaren.groei.")):
         return "leeg"  # the whole shock is optional; verdeling is required once it is given
+    elif column.startswith("jaren."):
+        model, name = Jaren, column.removeprefix("jaren.")
+    elif sheet == "levering" and column.startswith("aandeel_") and column != "aandeel_pgb":
+        return "leeg"
+    elif sheet == "varianten" and column.startswith("gewichten_"):
+        model, name = Gewichten, column.removeprefix("gewichten_")
     elif "." in column:
         group, name = column.split(".", 1)
-        model = {"correlatie": Correlatie, "risicodeling": Risicodeling}[group]
+        model = {"correlatie": Correlatie, "risicodeling": Risicodeling, "levering": Levering}[
+            group
+        ]
     field = model.model_fields.get(name)
     if field is not None and field.is_required():
         return "verplicht"

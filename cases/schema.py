@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from typing import Annotated, Literal
 
+from plafond.cases.levering import Levering, Variant
 from plafond.cases.verdeling import Schok, Verdeling
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
@@ -276,6 +277,36 @@ class Risicodeling(_Rij):
         return self
 
 
+#: A yearly path: one value for every year, or a list with one value per year.
+Pad = (
+    Annotated[float, AfterValidator(_fractie)]
+    | tuple[Annotated[float, AfterValidator(_fractie)], ...]
+)
+
+
+class Jaren(_Rij):
+    """The time axis of a multi-year contract (``kader.jaren``; montecarlo.jaren).
+
+    ``groei``: the yearly growth of demand (a :class:`~cases.verdeling.Schok`, drawn anew
+    every year from year 2 and multiplied up, so a shock persists). ``indexatie`` and
+    ``taakstelling``: the provisional index and the extra taakstelling of years 2..T (one
+    value: every year; a list: ``looptijd - 1`` values). ``nacalculatie``: the final minus
+    the provisional index of years 1..T (a list of ``looptijd`` values or one value), paid
+    in the year after. ``lumpsum``: ``index`` (year 1 indexed) or ``omzet`` (re-based on
+    the partner's realised omzet of the year before). ``overloop``: an underspend of year
+    t raises the plafond of year t + 1. ``terugval``: the cumulative loss, as a fraction
+    of the cumulative lumpsum, at which a partner falls back to PxQ (None: never).
+    """
+
+    groei: Schok | None = None
+    indexatie: Pad | None = None
+    nacalculatie: Pad = 0.0
+    taakstelling: Pad = 0.0
+    lumpsum: Literal["index", "omzet"] = "index"
+    overloop: bool = False
+    terugval: Fractie | None = None
+
+
 class Kader(_Rij):
     """The financial framework: indexatie, taakstelling, opslagen, plafond, C, risk rule.
 
@@ -296,6 +327,35 @@ class Kader(_Rij):
     overige_uitgaven: tuple[OverigeUitgave, ...] = ()
     correlatie: Correlatie = Correlatie()
     risicodeling: Risicodeling = Risicodeling()
+    jaren: Jaren = Jaren()
+    seizoen: (
+        Annotated[dict[str, tuple[Annotated[float, AfterValidator(_niet_negatief)], ...]],
+                  AfterValidator(_bevroren)]
+        | None
+    ) = None  # fmt: skip
+
+    @model_validator(mode="after")
+    def _seizoen_per_maand(self) -> Kader:
+        for product, gewichten in (self.seizoen or {}).items():
+            if len(gewichten) != 12 or sum(gewichten) <= 0:
+                raise ValueError(
+                    f"seizoen.{product}: geef 12 gewichten (januari t/m december) van 0 of meer "
+                    f"met een positieve som, niet {len(gewichten)}"
+                )
+        return self
+
+    @model_validator(mode="after")
+    def _paden_passen(self) -> Kader:
+        lengtes = {"indexatie": self.looptijd - 1, "taakstelling": self.looptijd - 1,
+                   "nacalculatie": self.looptijd}  # fmt: skip
+        for naam, lengte in lengtes.items():
+            pad = getattr(self.jaren, naam)
+            if isinstance(pad, tuple) and len(pad) != lengte:
+                raise ValueError(
+                    f"jaren.{naam} heeft {len(pad)} waarden; bij looptijd {self.looptijd} "
+                    f"zijn dat er {lengte} (of geef één waarde voor elk jaar)"
+                )
+        return self
 
 
 class MinimumBedrag(_Rij):
@@ -337,6 +397,10 @@ class Case(BaseModel):
     werkgebied: tuple[Werkgebied, ...] = ()
     kader: Kader = Kader()
     marktordening: Marktordening = Marktordening()
+    levering: Levering = Levering()
+    varianten: Annotated[dict[str, Variant], AfterValidator(_bevroren)] = Field(
+        default_factory=FrozenDict
+    )
 
     def partners(self) -> tuple[str, ...]:
         """Ids of the aanbieders with rol ``partner``, in case order."""

@@ -8,6 +8,7 @@ from plafond.montecarlo.risicodeling import Regel, terugvordering
 from plafond.montecarlo.simulatie import STANDAARD_N, simulate
 from plafond.montecarlo.steekproef import METHODES, LatinHypercube, MonteCarlo, Sobol
 from plafond.montecarlo.verdelingen import FAMILIES, Marginaal, marginaal
+from plafond.montecarlo.vergelijk import VergelijkResultaat, vergelijk
 
 __all__ = [
     "FAMILIES",
@@ -19,9 +20,11 @@ __all__ = [
     "Regel",
     "SimulatieResultaat",
     "Sobol",
+    "VergelijkResultaat",
     "correlatiematrix",
     "factor",
     "marginaal",
     "simulate",
     "terugvordering",
+    "vergelijk",
 ]

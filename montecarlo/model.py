@@ -42,10 +42,12 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-from plafond.cases import Case, framework
-from plafond.montecarlo.copula import correlatiematrix
+from plafond.cases import Case, framework, overige
+from plafond.montecarlo.copula import Factormodel, correlatiematrix
+from plafond.montecarlo.levering import Leveringsplan
 from plafond.montecarlo.motor import Model
 from plafond.montecarlo.risicodeling import Regel
+from plafond.montecarlo.scenarios import Cellen
 from plafond.montecarlo.verdelingen import marginaal
 from plafond.montecarlo.vraag import SamengesteldeVraag
 
@@ -177,15 +179,24 @@ def _bouw(
             teller = float(per_aanbieder.get((a, v.gebied, v.product), 0.0))
             if noemer > 0 and teller > 0:
                 kosten[i, j] = teller / noemer * framework.tarief(case, v.product, a)
+    plan, cellen = _levering(case, partners, potten.van, per_aanbieder)
     lijnen = [o.gebied for o in overige] + [v.gebied for v in case.vraag]
     c = case.kader.correlatie
-    correlatie = correlatiematrix(
-        lijnen,
-        gemeente_van,
-        binnen_gemeente=c.binnen_gemeente,
-        tussen_gemeenten=c.tussen_gemeenten,
-        matrix=c.matrix,
-    )
+    factormodel = None
+    if c.matrix is None and 0.0 <= c.tussen_gemeenten <= c.binnen_gemeente:
+        gemeenten = sorted({gemeente_van[g] for g in lijnen})
+        index = np.array([gemeenten.index(gemeente_van[g]) for g in lijnen], dtype=np.intp)
+        factormodel = Factormodel(index, len(gemeenten), binnen_gemeente=c.binnen_gemeente,
+                                  tussen_gemeenten=c.tussen_gemeenten)  # fmt: skip
+        correlatie = np.zeros((0, 0))
+    else:
+        correlatie = correlatiematrix(
+            lijnen,
+            gemeente_van,
+            binnen_gemeente=c.binnen_gemeente,
+            tussen_gemeenten=c.tussen_gemeenten,
+            matrix=c.matrix,
+        )
     model = Model(
         overige=tuple(marginaal(o) for o in overige),
         overige_pot=tuple(potten.van[o.gebied, o.product] for o in overige),
@@ -203,7 +214,101 @@ def _bouw(
         partners=tuple(partners),
         reeds_betaald=reeds_pot.sum(axis=1).to_numpy(),
         prijsschok=None if case.kader.prijsschok is None else marginaal(case.kader.prijsschok),
+        levering=plan,
+        cellen=cellen,
+        factormodel=factormodel,
     )
     _alleen_lezen(model.correlatie, model.vaste_uitgaven, model.lumpsum, model.kosten)
     _alleen_lezen(regel.plafond, regel.gewichten, regel.maximum)
     return model
+
+
+def _omzet_van(omzet: pd.Series, gebied: str, product: str) -> pd.Series:
+    """Historie omzet per aanbieder in one gebied and product (empty when there is none)."""
+    sleutels = omzet.index.droplevel("aanbieder")
+    deel = omzet[(sleutels.get_level_values("gebied") == gebied)
+                 & (sleutels.get_level_values("product") == product)]  # fmt: skip
+    return deel.droplevel(["gebied", "product"])
+
+
+def _levering(
+    case: Case,
+    partners: list[str],
+    pot_van: Mapping[tuple[str, str], int],
+    omzet: pd.Series,
+) -> tuple[Leveringsplan, Cellen]:
+    """The delivery plan and the cells of a case (:mod:`montecarlo.levering`).
+
+    ``omzet``: historie omzet per (aanbieder, gebied, product).
+    """
+    direct = {(o.gebied, o.product) for o in case.kader.overige_uitgaven}
+    partner_set = set(partners)
+    aandeel, random, tarief, reeel, cel_rijen = [], [], [], [], []
+    for j, v in enumerate(case.vraag):
+        lijn = (
+            omzet.xs((v.gebied, v.product), level=("gebied", "product"), drop_level=True)
+            if (v.gebied, v.product) in omzet.droplevel("aanbieder").index
+            else pd.Series(dtype=float)
+        )
+        p_omzet = {a: float(x) for a, x in lijn.items() if a in partner_set and x > 0}
+        o_omzet = float(sum(x for a, x in lijn.items() if a not in partner_set))
+        p_totaal = sum(p_omzet.values())
+        rij = overige.overige_rij(case, v.gebied, v.product)
+        standaard = 1.0 if p_totaal <= 0 else o_omzet / (o_omzet + p_totaal)
+        if rij is not None and rij.aandeel is not None and p_totaal > 0:
+            marg = marginaal(rij.aandeel)
+            if rij.aandeel.verdeling == "vast":
+                aandeel.append(marg.gemiddelde)
+            else:
+                aandeel.append(marg.gemiddelde)
+                random.append((j, marg))
+        else:
+            aandeel.append(standaard)
+        eigen = overige.reeel_tarief(case, v.product)
+        betaald = overige.betaald_tarief(case, v.gebied, v.product)
+        tarief.append(0.0 if (v.gebied, v.product) in direct else betaald)
+        reeel.append(eigen)
+        for a, x in p_omzet.items():
+            cel_rijen.append((partners.index(a), v.product, j, x / p_totaal))
+    producten = [p.id for p in case.producten]
+    cel_rijen.sort(key=lambda r: (r[0], producten.index(r[1]), r[2]))
+    cel_lijn = np.array([r[2] for r in cel_rijen], dtype=np.intp)
+    cel_partner = np.array([r[0] for r in cel_rijen], dtype=np.intp)
+    groepen = [(r[0], r[1]) for r in cel_rijen]
+    starts = [k for k in range(len(groepen)) if k == 0 or groepen[k] != groepen[k - 1]]
+    capaciteit = {a.id: a.capaciteit for a in case.aanbieders}
+    cap = [float(capaciteit[partners[groepen[k][0]]].get(groepen[k][1], np.inf)) for k in starts]
+    cel_tarief = np.array([framework.tarief(case, r[1], partners[r[0]]) for r in cel_rijen])
+    a_arr = np.array(aandeel, dtype=np.float64)
+    plan = Leveringsplan(
+        aandeel=a_arr,
+        aandeel_random=tuple(random),
+        overig_tarief=np.array(tarief, dtype=np.float64),
+        overig_reeel=np.array(reeel, dtype=np.float64),
+        lijn_pot=np.array([pot_van[v.gebied, v.product] for v in case.vraag], dtype=np.intp),
+        cel_lijn=cel_lijn,
+        cel_partner=cel_partner,
+        cel_gewicht=np.array([r[3] for r in cel_rijen], dtype=np.float64),
+        cel_tarief=cel_tarief,
+        groep_start=np.array(starts, dtype=np.intp),
+        groep_capaciteit=np.array(cap, dtype=np.float64),
+        wachtlijst=case.levering.bij_capaciteit == "wachtlijst",
+        partners=len(partners),
+    )
+    gebieden = [g.id for g in case.gebieden]
+    vraag = case.vraag
+    ev = np.array([vraag[j].clienten.mean() * vraag[j].volume_per_client.mean() for j in cel_lijn])
+    cellen = Cellen(
+        partner=cel_partner,
+        gebied=np.array([gebieden.index(vraag[j].gebied) for j in cel_lijn], dtype=np.intp),
+        product=np.array([producten.index(vraag[j].product) for j in cel_lijn], dtype=np.intp),
+        tarief=cel_tarief,
+        verwacht_volume=ev * (1.0 - a_arr[cel_lijn]) * plan.cel_gewicht,
+        volume_per_client=np.array([vraag[j].volume_per_client.mean() for j in cel_lijn]),
+        partners=tuple(partners),
+        gebieden=tuple(gebieden),
+        producten=tuple(producten),
+    )
+    for x in (plan.aandeel, plan.overig_tarief, plan.cel_tarief, plan.cel_gewicht):
+        x.flags.writeable = False
+    return plan, cellen

@@ -20,11 +20,12 @@ import queue
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
-from typing import cast
+from typing import Protocol, cast
 
 import numpy as np
 from numpy.typing import NDArray
-from plafond.montecarlo.copula import factor
+from plafond.montecarlo.copula import Factormodel, factor
+from plafond.montecarlo.levering import Leveringsplan, aandelen, lever
 from plafond.montecarlo.lijnen import Lijnen, gevouwen_factor
 from plafond.montecarlo.risicodeling import (
     Regel,
@@ -32,7 +33,12 @@ from plafond.montecarlo.risicodeling import (
     pot_overschrijding,
     terugvordering_compact,
 )
-from plafond.montecarlo.steekproef import STROOM, controleer_aantal, sampler_voor_stroom
+from plafond.montecarlo.scenarios import Cellen, Scenarios
+from plafond.montecarlo.steekproef import (
+    STROOM,
+    controleer_aantal,
+    sampler_voor_stuk,
+)
 from plafond.montecarlo.verdelingen import Marginaal
 from plafond.montecarlo.vraag import SamengesteldeVraag, totale_volumes
 from plafond.montecarlo.werkruimte import Werkruimte
@@ -78,6 +84,17 @@ class Model:
     reeds_betaald
         Per partner, euro already paid in the year outside the lumpsum (``kader.reeds_betaald``):
         part of ``vaste_uitgaven`` and of the partner's income in its exploitatie.
+    levering
+        Who delivers the demand (:mod:`montecarlo.levering`), or None for the array-level
+        form above: then the partners' cost is ``kosten @ volume`` and C comes from the
+        ``overige`` lines only. With a plan, ``kosten`` is not used: the cells give the
+        partners' cost and the overige's volume × tarief is added to C.
+    cellen
+        The cells of the plan (:class:`~montecarlo.scenarios.Cellen`), for the arrangements.
+    factormodel
+        The copula as a two-level factor model (:class:`~montecarlo.copula.Factormodel`,
+        ``1 + G + L`` scores, O(L)); ``correlatie`` is then not used. None: the dense
+        factor of ``correlatie`` (a matrix a user gave).
     """
 
     overige: tuple[Marginaal, ...]
@@ -91,6 +108,9 @@ class Model:
     partners: tuple[str, ...] = ()
     prijsschok: Marginaal | None = None
     reeds_betaald: FloatArray | None = None
+    levering: Leveringsplan | None = None
+    cellen: Cellen | None = None
+    factormodel: Factormodel | None = None
 
     @property
     def schok_random(self) -> bool:
@@ -99,8 +119,17 @@ class Model:
 
     @property
     def dimensies(self) -> int:
-        """Normal scores per scenario: one per line, one per vraag line (volume), one shock."""
-        return len(self.overige) + 2 * len(self.vraag) + int(self.schok_random)
+        """Normal scores per scenario: one per line, one per vraag line (volume), one per
+        random overige share, one shock."""
+        aandelen = 0 if self.levering is None else self.levering.dimensies
+        return self.copula_dimensies + len(self.vraag) + aandelen + int(self.schok_random)
+
+    @property
+    def copula_dimensies(self) -> int:
+        """Normal scores the copula takes (the first rows of ``z``)."""
+        if self.factormodel is not None:
+            return self.factormodel.dimensies
+        return len(self.overige) + len(self.vraag)
 
     @property
     def plafond(self) -> float:
@@ -111,6 +140,21 @@ class Model:
 #: Names of the per-stroom sums, in row order; ``P`` partner rows follow per name in _PARTNER.
 _ALGEMEEN = ("o", "o2", "o_kans")
 _PARTNER = ("t", "t2", "t_kans", "r", "r2", "r_verlies", "r_tekort")
+
+
+class Extra(Protocol):
+    """What a run evaluates on every stroom besides the engine's own sums (``vergelijk``).
+
+    ``rijen`` sums per stroom; called as ``extra(scenarios, kosten, begin, eind)`` with the
+    stroom's :class:`~montecarlo.scenarios.Scenarios`, the partners' cost ``(P, m)`` and
+    the scenario range, returning its ``rijen`` sums. It may store per-scenario values in
+    its own arrays at ``begin:eind`` (each stroom is written by one worker).
+    """
+
+    rijen: int
+
+    def __call__(self, scenarios: Scenarios, kosten: FloatArray, begin: int,
+                 eind: int) -> FloatArray: ...  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -153,17 +197,44 @@ class _Plan:
     verschuiving: FloatArray
     volume_mu: FloatArray
     volume_sd: FloatArray
+    breedte: int = STROOM
+
+
+#: Work-array budget per worker (floats): a stroom whose arrays would exceed it is done in
+#: pieces of a fixed width (a power of two, at least :data:`MIN_STUK`).
+WERKGEHEUGEN = 2**24
+MIN_STUK = 2**9
+
+
+def stuk_breedte(model: Model) -> int:
+    """Scenarios per piece for ``model``: a whole stroom unless its arrays exceed the budget.
+
+    The floats per scenario are estimated from the scores, the lines and the cells (the
+    largest work arrays: a few per cel, a few per line).
+    """
+    cellen = 0 if model.levering is None else model.levering.cel_lijn.size
+    per_scenario = (model.dimensies + 4 * cellen + 6 * (len(model.overige) + len(model.vraag))
+                    + 4 * model.lumpsum.size)  # fmt: skip
+    breedte = STROOM
+    while breedte > MIN_STUK and breedte * per_scenario > WERKGEHEUGEN:
+        breedte //= 2
+    return breedte
 
 
 def _plan(model: Model) -> _Plan:
     lijnen = Lijnen(model.overige + tuple(lijn.clienten for lijn in model.vraag))
-    l_factor = factor(model.correlatie) if model.correlatie.size else np.zeros((0, 0))
+    if model.factormodel is not None:
+        gevouwen = np.zeros((0, 0))  # the factor model folds the scale in itself
+    else:
+        l_factor = factor(model.correlatie) if model.correlatie.size else np.zeros((0, 0))
+        gevouwen = gevouwen_factor(l_factor, lijnen)
     return _Plan(
         lijnen=lijnen,
-        factor=gevouwen_factor(l_factor, lijnen),
+        factor=gevouwen,
         verschuiving=lijnen.verschuiving[:, None],
         volume_mu=np.array([lijn.volume_gemiddelde for lijn in model.vraag]),
         volume_sd=np.array([lijn.volume_sd for lijn in model.vraag]),
+        breedte=stuk_breedte(model),
     )
 
 
@@ -174,9 +245,47 @@ def _scenario_waarden(
 
     Both live in ``ruimte``: valid until its next use.
     """
+    uitgaven, kosten, _ = _scenarios(model, z, plan, ruimte)
+    return uitgaven, kosten
+
+
+class Voorwaarde(Protocol):
+    """A condition on the scenarios (:mod:`montecarlo.prognose`): what is realised already.
+
+    ``volume(v)`` replaces the simulated volume per vraag line ``(L, m)`` in place by the
+    volume still to come; ``kosten`` ``(P,)`` is the partners' realised cost (euro), added
+    to every scenario's cost.
+    """
+
+    kosten: FloatArray
+
+    def volume(self, v: FloatArray) -> None: ...
+
+
+def _scenarios(
+    model: Model,
+    z: FloatArray,
+    plan: _Plan,
+    ruimte: Werkruimte,
+    *,
+    cellen: bool = False,
+    schaal: FloatArray | None = None,
+    voorwaarde: Voorwaarde | None = None,
+) -> tuple[FloatArray, FloatArray, Scenarios | None]:
+    """As :func:`_scenario_waarden`, plus the cel arrays when ``cellen`` (and a plan exists).
+
+    ``schaal``: a factor per scenario ``(m,)`` on every line's volume before delivery (the
+    cumulative demand growth of a later contract year, :mod:`montecarlo.jaren`).
+    ``voorwaarde``: the realisations so far (:class:`Voorwaarde`).
+    """
     nc, nv = len(model.overige), len(model.vraag)
+    k0 = model.copula_dimensies
     m = z.shape[1]
-    waarden = np.matmul(plan.factor, z[: nc + nv], out=ruimte("waarden", (nc + nv, m)))
+    if model.factormodel is not None:
+        waarden = model.factormodel.toepassen(z[:k0], plan.lijnen.schaal,
+                                              out=ruimte("waarden", (nc + nv, m)))  # fmt: skip
+    else:
+        waarden = np.matmul(plan.factor, z[:k0], out=ruimte("waarden", (nc + nv, m)))
     waarden += plan.verschuiving
     plan.lijnen.uit_voorgeschaald(waarden, ruimte)
     uitgaven = ruimte("uitgaven", (model.vaste_uitgaven.size, m))
@@ -186,24 +295,61 @@ def _scenario_waarden(
         uitgaven[...] = 0.0
         for i, pot in enumerate(model.overige_pot):
             uitgaven[pot] += waarden[i]
-    uitgaven += model.vaste_uitgaven[:, None]
     kosten = ruimte("kosten", (model.lumpsum.size, m))
     if not nv:
+        uitgaven += model.vaste_uitgaven[:, None]
         kosten[...] = 0.0
-        return uitgaven, kosten
-    volume = totale_volumes(
-        waarden[nc:], z[nc + nv : nc + 2 * nv], plan.volume_mu, plan.volume_sd, ruimte
-    )
-    np.matmul(model.kosten, volume, out=kosten)
-    if model.prijsschok is not None:  # one shock per scenario, for all partners and gebieden
-        schok = model.prijsschok
-        if model.schok_random:
-            s = schok.uit_normaal(z[nc + 2 * nv], uit=ruimte("schok", (m,)))
-            s += 1.0
-            kosten *= s
-        else:
-            kosten *= 1.0 + schok.gemiddelde
-    return uitgaven, kosten
+        return uitgaven, kosten, None
+    volume = totale_volumes(waarden[nc:], z[k0 : k0 + nv], plan.volume_mu, plan.volume_sd, ruimte)
+    if schaal is not None:
+        volume *= schaal
+    if voorwaarde is not None:
+        voorwaarde.volume(volume)
+    schok = _schok(model, z, k0 + nv + (model.levering.dimensies if model.levering else 0),
+                   ruimte)  # fmt: skip
+    lp = model.levering
+    if lp is None:
+        uitgaven += model.vaste_uitgaven[:, None]
+        np.matmul(model.kosten, volume, out=kosten)
+        if schok is not None:
+            kosten *= schok
+        return uitgaven, kosten, None
+    s = aandelen(lp, z[k0 + nv : k0 + nv + lp.dimensies], m, ruimte)
+    geleverd = lever(lp, volume, s, ruimte, cellen=cellen)
+    if uitgaven.shape[0] == 1:
+        uitgaven[0] += np.dot(lp.overig_tarief, geleverd.overig_volume)
+    else:
+        c_lijn = geleverd.overig_volume * lp.overig_tarief[:, None]
+        np.add.at(uitgaven, lp.lijn_pot, c_lijn)
+    overige = uitgaven.copy() if cellen else None
+    uitgaven += model.vaste_uitgaven[:, None]
+    kosten[...] = geleverd.partner_kosten
+    if schok is not None:
+        kosten *= schok
+    if voorwaarde is not None:
+        kosten += voorwaarde.kosten[:, None]
+    if not cellen:
+        return uitgaven, kosten, None
+    cel_volume = geleverd.cel_volume.copy()
+    cel_kosten = cel_volume * lp.cel_tarief[:, None]
+    if schok is not None:
+        cel_kosten *= schok
+    v_lijn = np.take(volume, lp.cel_lijn, axis=0)
+    aandeel_cel = np.divide(cel_volume, v_lijn, out=np.zeros_like(v_lijn), where=v_lijn > 0)
+    clienten = np.take(np.maximum(waarden[nc:], 0.0), lp.cel_lijn, axis=0)
+    clienten *= aandeel_cel
+    return uitgaven, kosten, Scenarios(cel_volume, cel_kosten, clienten, overige)
+
+
+def _schok(model: Model, z: FloatArray, rij: int, ruimte: Werkruimte) -> FloatArray | float | None:
+    """``1 + prijsschok`` per scenario (from score row ``rij``), a constant, or None."""
+    if model.prijsschok is None:
+        return None
+    if not model.schok_random:
+        return 1.0 + model.prijsschok.gemiddelde
+    s = model.prijsschok.uit_normaal(z[rij], uit=ruimte("schok", (z.shape[1],)))
+    s += 1.0
+    return s
 
 
 def _stroom_sommen(
@@ -257,25 +403,35 @@ def _blok(
     uit: FloatArray,
     uit_pot: FloatArray | None,
     ruimte: Werkruimte,
+    extra: Extra | None = None,
+    voorwaarde: Voorwaarde | None = None,
 ) -> FloatArray:
     """Process whole strooms, one at a time, in the worker's scratch arrays ``ruimte``.
 
     Writes spending into ``uit`` (and ``uit_pot``), the block's own slices (scenario
     ``strooms.start * STROOM`` at column 0), and returns the sums per stroom, shape
-    ``(rows, len(strooms))``.
+    ``(rows, len(strooms))``; with ``extra`` its sums follow the engine's own rows.
     """
     eerste = strooms.start * STROOM
-    sommen = np.empty((len(_ALGEMEEN) + len(_PARTNER) * model.lumpsum.size, len(strooms)))
+    rijen = len(_ALGEMEEN) + len(_PARTNER) * model.lumpsum.size
+    sommen = np.empty((rijen + (extra.rijen if extra else 0), len(strooms)))
+    d, w = model.dimensies, plan.breedte
     for kolom, k in enumerate(strooms):
-        begin, eind = k * STROOM, min((k + 1) * STROOM, n)
-        z = ruimte("z", (model.dimensies, eind - begin))
-        z = sampler_voor_stroom(methode, model.dimensies, seed, k).normalen(eind - begin, uit=z)
-        per_pot, kosten = _scenario_waarden(model, z, plan, ruimte)
-        totaal = per_pot.sum(axis=0) if per_pot.shape[0] > 1 else per_pot[0]
-        uit[begin - eerste : eind - eerste] = totaal
-        if uit_pot is not None:
-            uit_pot[:, begin - eerste : eind - eerste] = per_pot
-        sommen[:, kolom] = _stroom_sommen(model, per_pot, totaal, kosten, ruimte)
+        sommen[:, kolom] = 0.0
+        stroom_eind = min((k + 1) * STROOM, n)
+        for stuk, begin in enumerate(range(k * STROOM, stroom_eind, w)):
+            eind = min(begin + w, stroom_eind)
+            z = ruimte("z", (d, eind - begin))
+            z = sampler_voor_stuk(methode, d, seed, k, stuk, w).normalen(eind - begin, uit=z)
+            per_pot, kosten, scen = _scenarios(model, z, plan, ruimte, cellen=extra is not None,
+                                               voorwaarde=voorwaarde)  # fmt: skip
+            totaal = per_pot.sum(axis=0) if per_pot.shape[0] > 1 else per_pot[0]
+            uit[begin - eerste : eind - eerste] = totaal
+            if uit_pot is not None:
+                uit_pot[:, begin - eerste : eind - eerste] = per_pot
+            sommen[:rijen, kolom] += _stroom_sommen(model, per_pot, totaal, kosten, ruimte)
+            if extra is not None:
+                sommen[rijen:, kolom] += extra(scen, kosten, begin, eind)
     return sommen
 
 
@@ -335,6 +491,8 @@ def draai(
     blok: int = BLOK,
     parallel: str = STANDAARD_PARALLEL,
     voortgang: Callable[[int, int], None] | None = None,
+    extra: Extra | None = None,
+    voorwaarde: Voorwaarde | None = None,
 ) -> Ruw:
     """Run ``n`` scenarios of ``model``.
 
@@ -359,6 +517,11 @@ def draai(
         the results are bit-identical either way.
     voortgang
         Called as ``voortgang(done, n)`` after each block, in the calling thread.
+    extra
+        Evaluated on every stroom's scenario arrays (:class:`Extra`; the model needs its
+        cells); its summed rows are ``sommen["extra"]``. Runs in threads only.
+    voorwaarde
+        The realisations so far (:class:`Voorwaarde`, needs a levering plan); threads only.
     """
     controleer_aantal(methode, n)
     if parallel not in PARALLEL:
@@ -370,7 +533,16 @@ def draai(
     aantal_strooms = -(-n // STROOM)
     blokken = [range(s, min(s + blok, aantal_strooms)) for s in range(0, aantal_strooms, blok)]
     p = model.lumpsum.size
-    per_stroom = np.zeros((len(_ALGEMEEN) + len(_PARTNER) * p, aantal_strooms))
+    if extra is not None:
+        if model.levering is None:
+            raise ValueError("extra vraagt een model met levering (cellen)")
+        parallel = "threads"
+    if voorwaarde is not None:
+        if model.levering is None:
+            raise ValueError("voorwaarde vraagt een model met levering")
+        parallel = "threads"
+    basis = len(_ALGEMEEN) + len(_PARTNER) * p
+    per_stroom = np.zeros((basis + (extra.rijen if extra else 0), aantal_strooms))
     werkers = werkers or werkers_standaard(n)
 
     def klaar(strooms: range, sommen: FloatArray, gedaan: int) -> int:
@@ -395,7 +567,7 @@ def draai(
     def blok(s: range) -> FloatArray:
         ruimte = ruimtes.get()
         try:
-            return _blok(*args, s, n, *plakken(s), ruimte)
+            return _blok(*args, s, n, *plakken(s), ruimte, extra, voorwaarde)
         finally:
             ruimtes.put(ruimte)
 
@@ -425,6 +597,8 @@ def draai(
     for i, naam in enumerate(_PARTNER):
         start = len(_ALGEMEEN) + i * p
         sommen[naam] = totalen[start : start + p]
+    if extra is not None:
+        sommen["extra"] = totalen[basis:]
     uit.flags.writeable = False
     if uit_pot is not None:
         uit_pot.flags.writeable = False

@@ -66,6 +66,9 @@ class SimulatieResultaat:
         Total spending of every scenario, sorted ascending (euro, read-only): the data
         behind the histogram and the exceedance curve. The one float per scenario the
         result keeps.
+    meerjarig
+        With ``looptijd`` > 1: the :class:`~montecarlo.jaren.JarenResultaat` of the term
+        (the fields above are then those of year 1, on the same scenarios); else None.
     """
 
     case: str
@@ -87,6 +90,7 @@ class SimulatieResultaat:
     plafond_bij_kans: tuple[float, float, float] | None = None
     per_pot: pd.DataFrame | None = None
     regionaal: dict[str, float] | None = None
+    meerjarig: Any = None
 
     def overschrijdingskans_bij(self, plafonds: FloatArray | float) -> FloatArray:
         """Exceedance function: P(spending > plafond) for each plafond (euro -> fraction)."""
@@ -205,4 +209,6 @@ class SimulatieResultaat:
             uit["kans"] = self.kans
             uit["plafond_bij_kans"] = schatting
             uit["plafond_bij_kans_ci95"] = [laag, hoog]
+        if self.meerjarig is not None:
+            uit |= self.meerjarig.to_dict()
         return rond_geld(uit, GELD)

@@ -247,6 +247,10 @@ def simulate(
 ) -> SimulatieResultaat:
     """Simulate the overschrijding of a case and the terugvordering per partner.
 
+    With ``kader.looptijd`` > 1 every year of the term is simulated on one draw design
+    (:mod:`montecarlo.jaren`): the result is year 1's, with the term in ``meerjarig``
+    (``voortgang`` and ``parallel`` are not used then).
+
     Parameters
     ----------
     case
@@ -294,6 +298,16 @@ def simulate(
     from plafond.cases import framework
 
     model = bouw_model(case, lumpsum_per_aanbieder, allocatie)
+    if case.kader.looptijd > 1:
+        from dataclasses import replace
+
+        from plafond.montecarlo.jaren import paden_uit, simulate_jaren
+
+        jaar1, meerjarig = simulate_jaren(
+            model, paden_uit(case.kader), n, seed=int(seed), methode=methode, naam=case.naam,
+            eerste_jaar=case.jaar, kans=kans, werkers=werkers,
+        )  # fmt: skip
+        return replace(jaar1, meerjarig=meerjarig)
     ruw = draai(
         model,
         n,

@@ -170,3 +170,24 @@ def sampler_voor_stroom(methode: str, d: int, seed: int, stroom: int) -> Eenheid
     if methode == "lhs":
         return LatinHypercube(d, rng=child)
     return MonteCarlo(d, rng=child)
+
+
+def sampler_voor_stuk(methode: str, d: int, seed: int, stroom: int, stuk: int,
+                      breedte: int) -> EenheidsSampler:  # fmt: skip
+    """The sampler of piece ``stuk`` (``breedte`` scenarios) of stroom ``stroom``.
+
+    A stroom in one piece (``breedte == STROOM``) is :func:`sampler_voor_stroom`; a case too
+    large for that is drawn in pieces of a fixed width that depends only on the case, each
+    with its own child seed (``spawn_key=(stroom, stuk)``; Sobol fast-forwards to the
+    piece's first point), so the numbers never depend on blocks or workers.
+    """
+    if breedte >= STROOM:
+        return sampler_voor_stroom(methode, d, seed, stroom)
+    if methode == "sobol":
+        root = np.random.SeedSequence(seed)
+        start = stroom * STROOM + stuk * breedte
+        return Sobol(d, rng=np.random.default_rng(root), start=start)
+    child = np.random.SeedSequence(seed, spawn_key=(stroom, stuk))
+    if methode == "lhs":
+        return LatinHypercube(d, rng=child)
+    return MonteCarlo(d, rng=child)

@@ -3,7 +3,8 @@
 Choices made here (documented in the README's Optimize section):
 
 - The allocation covers the *partners*: aanbieders with rol ``overig`` are the C of the
-  framework, a fixed expected spending (the mean of ``kader.overige_uitgaven``). When no
+  framework, a fixed expected spending (``cases.overige.verwachte_overige_uitgaven``: a
+  direct ``kader.overige_uitgaven`` line's mean, else the demand-driven C). When no
   aanbieder is a partner, every aanbieder is allocated; an aanbieder named in
   ``marktordening.minimum_bedrag`` is always allocated.
 - Allowed combinations: ``case.werkgebied`` when given, else every (gebied, aanbieder,
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 from plafond.cases import Case, framework
+from plafond.cases.overige import verwachte_overige_uitgaven
 
 from .probleem import AllocationProblem, MinimumBedrag
 
@@ -82,8 +84,8 @@ def problem_from_case(case: Case) -> AllocationProblem:
     for (g, p), volume in framework.verwacht_volume(case).items():
         vraag[gi[g], pi[p]] += volume
     overige = np.zeros_like(vraag)
-    for o in framework.overige_uitgaven(case):  # after kader.uitsluitingen
-        overige[gi[o.gebied], pi[o.product]] += o.mean()
+    for (gebied, product), c in verwachte_overige_uitgaven(case).items():
+        overige[gi[gebied], pi[product]] += c
     overige_volume = np.zeros_like(vraag)
     if case.marktordening.overige_dekken:
         prijs = np.array(

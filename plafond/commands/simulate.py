@@ -27,6 +27,7 @@ from plafond.xlsx import Tabel, schrijf_werkboek
 
 if TYPE_CHECKING:
     from plafond.montecarlo import SimulatieResultaat
+    from plafond.montecarlo.jaren import JarenResultaat
 
 #: Runs from this many scenarios show a progress bar on stderr.
 VOORTGANG_VANAF = 2**18
@@ -159,6 +160,7 @@ def schrijf(
                 {c: "euro" for c in res.per_pot.columns if c != "overschrijdingskans"}
                 | {"overschrijdingskans": "procent2"},
             )
+        bladen |= _jaren_bladen(res)
         schrijf_werkboek(tmp, bladen, case=res.case)
 
     schrijvers = {".json": json_schrijven, ".csv": csv_schrijven, ".xlsx": xlsx_schrijven}
@@ -223,6 +225,21 @@ def _pot_tekst(res: SimulatieResultaat) -> str:
     )
 
 
+def _jaren_bladen(res: SimulatieResultaat) -> dict[str, Tabel]:
+    """Sheets ``jaren`` and ``looptijd`` of a multi-year result (none for one year)."""
+    mj = res.meerjarig
+    if mj is None:
+        return {}
+    geld = ("plafond", "lumpsum", "verwachte_overschrijding", "verwachte_overschrijding_se")
+    geld_t = ("terugvordering", "terugvordering_se", "resultaat", "resultaat_se")
+    return {
+        "jaren": Tabel(mj.jaren.reset_index(), {k: "euro" for k in geld}
+                       | {"overschrijdingskans": "procent2"}),
+        "looptijd": Tabel(mj.looptijd.reset_index(), {k: "euro" for k in geld_t}
+                          | {"kans_verlies": "procent", "kans_terugval": "procent"}),
+    }  # fmt: skip
+
+
 def render(res: SimulatieResultaat) -> str:
     """The result as readable text (Dutch labels, euros in Dutch notation)."""
     lo, hi = res.overschrijdingskans_ci95
@@ -281,6 +298,8 @@ def render(res: SimulatieResultaat) -> str:
     ]
     if res.per_pot is not None:
         regels += ["", _pot_tekst(res)]
+    if res.meerjarig is not None:
+        regels += ["", *render_jaren(res.meerjarig)]
     if res.plafond_bij_kans is not None:
         est, laag, hoog = res.plafond_bij_kans
         regels += [
@@ -289,3 +308,29 @@ def render(res: SimulatieResultaat) -> str:
             f"(95%-interval {euro(laag)} – {euro(hoog)})",
         ]
     return "\n".join(regels)
+
+
+def render_jaren(mj: JarenResultaat) -> list[str]:
+    """The term of a multi-year contract: a table per year and one over the term."""
+    terug = mj.terugvordering["verwacht"].groupby(level="jaar").sum()
+    jaren = tabel(
+        ["jaar", "plafond", "lumpsum", "overschrijdingskans", "verwachte overschrijding (se)",
+         "terugvordering totaal"],
+        [
+            [str(j), euro(r.plafond), euro(r.lumpsum), procent(r.overschrijdingskans, 2),
+             f"{euro(r.verwachte_overschrijding)} ({euro(r.verwachte_overschrijding_se)})",
+             euro(terug.loc[j])]
+            for j, r in mj.jaren.iterrows()
+        ],
+    )  # fmt: skip
+    met_terugval = bool(mj.looptijd["kans_terugval"].notna().all())
+    kop = ["partner", "terugvordering looptijd (se)", "resultaat looptijd (se)", "kans verlies"]
+    rijen = [
+        [a, f"{euro(r.terugvordering)} ({euro(r.terugvordering_se)})",
+         f"{euro(r.resultaat)} ({euro(r.resultaat_se)})", procent(r.kans_verlies)]
+        + ([procent(r.kans_terugval)] if met_terugval else [])
+        for a, r in mj.looptijd.iterrows()
+    ]  # fmt: skip
+    looptijd = tabel(kop + (["kans terugval PxQ"] if met_terugval else []), rijen)
+    return [f"Looptijd {len(mj.jaren)} jaar (jaar 1 hierboven; dezelfde scenario's)", "",
+            jaren, "", looptijd]  # fmt: skip

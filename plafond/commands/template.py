@@ -22,6 +22,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--overschrijven", action="store_true", help="overschrijf F.xlsx als het al bestaat"
     )
+    p.add_argument(
+        "--realisatie",
+        action="store_true",
+        help="schrijf een leeg realisatiebestand (declaraties) voor plafond prognose",
+    )
     p.add_argument("--json", action="store_true", help="meld het resultaat als JSON op stdout")
     p.set_defaults(run=run)
 
@@ -35,6 +40,13 @@ def run(args: argparse.Namespace) -> int:
         )
     case = load_case(args.case) if args.case else None
     try:
+        if args.realisatie:
+            from plafond.cases.realisatie import schrijf_sjabloon
+
+            schrijf_sjabloon(out, case)
+            print(f"Realisatiesjabloon geschreven: {out}. Eén rij per declaratie; daarna: "
+                  f"plafond prognose CASE --realisatie {out}")  # fmt: skip
+            return 0
         if case is None:
             write_template(out)
         else:

@@ -221,7 +221,7 @@ def render_html(r: Rapport) -> str:
     secties = [
         {"id": naam, "titel": TITELS[naam], "tabellen": [tabel_html(t) for t in alle[naam]]}
         for naam in TITELS
-        if naam != "gevoeligheid" or not r.gevoeligheid.empty
+        if naam in alle and (naam != "gevoeligheid" or not r.gevoeligheid.empty)
     ]
     figs = figuren(r)
     plaatjes = []

@@ -53,6 +53,9 @@ class Rapport:
         The partner of a partner pack, or None for the full report.
     bron, bron_sha256
         The input file and the sha256 of its bytes (None when the case came from memory).
+    vergelijking
+        When the case has ``varianten``: the gemeente's cost and risk split per arrangement
+        (``montecarlo.vergelijk`` with the same n, seed and methode), indexed by naam.
     """
 
     case: Case
@@ -65,6 +68,7 @@ class Rapport:
     partner: str | None = None
     bron: str | None = None
     bron_sha256: str | None = None
+    vergelijking: pd.DataFrame | None = None
 
 
 def verdeling_uit_case(case: Case) -> pd.DataFrame:
@@ -178,7 +182,12 @@ def maak_rapport(
     else:
         gevoelig = pd.DataFrame(columns=[*KOLOMMEN, "effect", "basis"])
         gevoeligheid_n = 0
+    vergelijking = None
+    if case.varianten and allocatie == "case":
+        v = montecarlo.vergelijk(case, n, seed=seed, methode=methode)
+        vergelijking = v.varianten.join(v.gemeente).join(v.risico)
     return Rapport(
+        vergelijking=vergelijking,
         case=case,
         kader=kader,
         allocatie=allocatie,

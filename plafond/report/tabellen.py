@@ -17,6 +17,7 @@ TITELS = {
     "partners": "Partners: terugvordering en exploitatie",
     "tarieven": "Opbouw reële tarieven",
     "gevoeligheid": "Gevoeligheid",
+    "bekostiging": "Bekostigingsvergelijking (zelfde scenario's)",
     "aannames": "Aannames en herhaalbaarheid",
 }
 
@@ -32,6 +33,11 @@ def bladen(r: Rapport) -> dict[str, list[Tabel]]:
         "gevoeligheid": [inhoud.gevoeligheid(r)],
         "aannames": [aannames(r)],
     }
+    if r.vergelijking is not None and (r.partner is None or inhoud.groep_zichtbaar(r)):
+        geld = {k: "euro" for k in ("verwacht", "se", "sd", "p95", "cvar95", "sd_gemeente",
+                                    "sd_aanbieders")}  # fmt: skip
+        uit["bekostiging"] = [Tabel(r.vergelijking.reset_index(), geld | {
+            "kans_boven_plafond": "procent2", "aandeel_gemeente": "procent"})]  # fmt: skip
     return uit
 
 

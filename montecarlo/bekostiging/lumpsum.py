@@ -1,0 +1,50 @@
+"""Lumpsum with risicodeling (seed 002): a fixed lumpsum per partner, the rule over plafond A.
+
+Per pot ``k`` the spending is ``S_k = B_k + C_k`` (the partners' lumpsum and the overige
+uitgaven); the risk rule (:mod:`montecarlo.risicodeling`, written once, used as is)
+gives the terugvordering ``T_i`` per partner, and::
+
+    betaling_i = lumpsum_i - T_i(S)
+
+The partners bear the volume risk of their own delivery (their cost moves, their lumpsum
+does not) and share the overschrijding of A through ``T``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+from plafond.montecarlo.risicodeling import Regel, centen, terugvordering_compact
+
+FloatArray = NDArray[np.float64]
+
+
+def terugvordering(uitgaven: FloatArray, regel: Regel) -> FloatArray:
+    """The rule's terugvordering per partner (euro), ``(P, m)``, for spending ``(K, m)``.
+
+    The same computation as the engine's (spending to whole cents, the compact rule), so
+    the figures equal those of ``simulate`` bit for bit.
+    """
+    wie, deel_c = terugvordering_compact(centen(uitgaven), regel)
+    uit = np.zeros((regel.partners, uitgaven.shape[-1]))
+    uit[:, wie] = deel_c / 100.0
+    return uit
+
+
+def betaling(overige: FloatArray, vaste_uitgaven: FloatArray, lumpsum: FloatArray,
+             regel: Regel) -> FloatArray:  # fmt: skip
+    """Payment per partner (euro), ``(P, m)``.
+
+    Parameters
+    ----------
+    overige
+        C per pot and scenario (euro), ``(K, m)``.
+    vaste_uitgaven
+        B per pot (euro), ``(K,)``.
+    lumpsum
+        Lumpsum per partner (euro), ``(P,)``.
+    regel
+        The risk rule.
+    """
+    uitgaven = overige + vaste_uitgaven[:, None]
+    return lumpsum[:, None] - terugvordering(uitgaven, regel)

@@ -1,0 +1,78 @@
+"""Populatiebekostiging: a budget per gebied from population weights, with an optional corridor.
+
+Weights (seed 001, 004: a verdeling on population characteristics that predict cost)::
+
+    gewicht_g = inwoners_g × (basis + w75 × aandeel_75plus_g + w85 × aandeel_85plus_g
+                              + wli × aandeel_laag_inkomen_g)
+
+(a missing share counts as 0). The total ``totaal`` (default: the partners' lumpsum B) is
+split over the gebieden with partner cells pro rata ``gewicht_g``, and within a gebied
+over its cells (partner × product) pro rata their expected cost ``E[V_c] t_c``:
+``budget_c``. Without a corridor the partner gets its budget whatever it delivers.
+
+With a corridor ``k`` (fraction of the budget) and a settlement share ``s``
+(nacalculatie) on the realised production ``W_c = t_c V_c``::
+
+    betaling_c = budget_c + s × (max(0, W_c - (1 + k) budget_c) - max(0, (1 - k) budget_c - W_c))
+
+Inside the corridor the aanbieder bears the difference; outside it the difference beyond
+the corridor is settled at the share ``s`` (paid on top above, clawed back below).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+from plafond.montecarlo.scenarios import Cellen, kolom
+
+FloatArray = NDArray[np.float64]
+
+
+def gewichten(inwoners: FloatArray, a75: FloatArray, a85: FloatArray, laag: FloatArray, *,
+              basis: float, w75: float, w85: float, wli: float) -> FloatArray:  # fmt: skip
+    """Weight per gebied (weighted inwoners), ``(G,)``; shares as fractions."""
+    return np.asarray(inwoners, float) * (basis + w75 * np.asarray(a75, float)
+                                          + w85 * np.asarray(a85, float)
+                                          + wli * np.asarray(laag, float))  # fmt: skip
+
+
+def budget_per_cel(cellen: Cellen, gewicht: FloatArray, totaal: float) -> FloatArray:
+    """The budget of every cel (euro), ``(N,)``: ``totaal`` by gebied weight, then by cost.
+
+    Raises
+    ------
+    ValueError
+        When no gebied with partner cells has a positive weight.
+    """
+    gewicht = np.asarray(gewicht, dtype=np.float64)
+    met_cellen = np.zeros(gewicht.size, dtype=bool)
+    met_cellen[cellen.gebied] = True
+    g = np.where(met_cellen, gewicht, 0.0)
+    if g.sum() <= 0:
+        raise ValueError("populatie: geen gebied met partners en een positief gewicht")
+    per_gebied = totaal * g / g.sum()
+    kosten = cellen.verwachte_kosten
+    som = np.bincount(cellen.gebied, weights=kosten, minlength=gewicht.size)
+    aantal = np.bincount(cellen.gebied, minlength=gewicht.size)
+    aandeel = np.where(som[cellen.gebied] > 0, kosten / np.where(som > 0, som, 1.0)[cellen.gebied],
+                       1.0 / aantal[cellen.gebied])  # fmt: skip
+    return per_gebied[cellen.gebied] * aandeel
+
+
+def per_cel(volume: FloatArray, cellen: Cellen, budget: FloatArray, *,
+            corridor: float | None = None, nacalculatie: float = 1.0) -> FloatArray:  # fmt: skip
+    """Payment per cel (euro), shape of ``volume``; ``budget`` per cel ``(N,)``."""
+    b = np.broadcast_to(kolom(budget, volume.ndim), volume.shape)
+    if corridor is None:
+        return np.array(b)
+    w = volume * kolom(cellen.tarief, volume.ndim)
+    boven = np.maximum(w - (1.0 + corridor) * b, 0.0)
+    onder = np.maximum((1.0 - corridor) * b - w, 0.0)
+    return b + nacalculatie * (boven - onder)
+
+
+def betaling(volume: FloatArray, cellen: Cellen, budget: FloatArray, *,
+             corridor: float | None = None, nacalculatie: float = 1.0) -> FloatArray:  # fmt: skip
+    """Payment per partner (euro), ``(P, ...)``."""
+    return cellen.per_partner(per_cel(volume, cellen, budget, corridor=corridor,
+                                      nacalculatie=nacalculatie))  # fmt: skip

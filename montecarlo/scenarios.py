@@ -1,0 +1,102 @@
+"""The scenario arrays every arrangement works on: volume and cost per cel, per scenario.
+
+A *cel* is one gebied × aanbieder (partner) × product. Per block of ``m`` scenarios the
+engine hands the arrangements (:mod:`montecarlo.bekostiging`) a :class:`Scenarios`:
+volume, cost at the reëel tarief and clients per cel, ``(N, m)``, and the overige
+uitgaven C per pot, ``(K, m)``. The static description of the cells is :class:`Cellen`.
+Scenarios run along the *last* axis and the cells along the first, so a later time axis
+(years) can be put in between (``(N, J, m)``) and every static per-cel array broadcasts
+as ``x[:, None]`` or ``x.reshape(-1, *([1] * (ndim - 1)))`` (:func:`kolom`); a risk-aware
+optimisation can take the same arrays as its sample.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from plafond.montecarlo.levering import som_per_groep
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.intp]
+
+
+@dataclass(frozen=True)
+class Cellen:
+    """The static description of the ``N`` cells of a case (sorted by partner, product).
+
+    Attributes
+    ----------
+    partner, gebied, product
+        Index of the cel's partner, gebied and product, ``(N,)`` (into the name tuples).
+    tarief
+        The partner's reëel tarief for the product (euro per unit), ``(N,)``.
+    verwacht_volume
+        Expected volume of the cel without capaciteit limits (units), ``(N,)``.
+    volume_per_client
+        Mean volume per client of the cel's vraag line (units), ``(N,)``.
+    partners, gebieden, producten
+        Ids along each axis.
+    """
+
+    partner: IntArray
+    gebied: IntArray
+    product: IntArray
+    tarief: FloatArray
+    verwacht_volume: FloatArray
+    volume_per_client: FloatArray
+    partners: tuple[str, ...]
+    gebieden: tuple[str, ...] = ()
+    producten: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for naam in ("partner", "gebied", "product"):
+            object.__setattr__(self, naam, np.asarray(getattr(self, naam), dtype=np.intp))
+        for naam in ("tarief", "verwacht_volume", "volume_per_client"):
+            object.__setattr__(self, naam, np.asarray(getattr(self, naam), dtype=np.float64))
+        if np.any(np.diff(self.partner) < 0):
+            raise ValueError("cellen moeten op partner gesorteerd zijn")
+
+    @property
+    def aantal(self) -> int:
+        """Number of cells ``N``."""
+        return self.partner.size
+
+    @property
+    def verwachte_kosten(self) -> FloatArray:
+        """Expected cost per cel at the reëel tarief (euro), ``(N,)``."""
+        return self.verwacht_volume * self.tarief
+
+    def per_partner(self, waarden: FloatArray) -> FloatArray:
+        """Sum cel values ``(N, ...)`` per partner: ``(P, ...)`` (0 for a partner without cells)."""
+        start = np.searchsorted(self.partner, np.arange(len(self.partners))).astype(np.intp)
+        return som_per_groep(np.asarray(waarden, dtype=np.float64), start, len(self.partners))
+
+
+def kolom(x: FloatArray, ndim: int) -> FloatArray:
+    """A per-cel array ``(N,)`` shaped to broadcast against ``(N, ...)`` of ``ndim`` axes."""
+    return np.asarray(x).reshape(-1, *([1] * (ndim - 1)))
+
+
+@dataclass(frozen=True)
+class Scenarios:
+    """Scenario arrays of one block (cells first, scenarios last).
+
+    Attributes
+    ----------
+    volume
+        Volume delivered per cel (units), ``(N, m)``.
+    kosten
+        Cost of that volume at the reëel tarief, price shock included (euro), ``(N, m)``.
+    clienten
+        Clients per cel (the line's clients in proportion to the cel's volume), ``(N, m)``.
+    overige
+        Overige uitgaven C per pot (euro), ``(K, m)``: paid per unit whatever the
+        partners' arrangement.
+    """
+
+    volume: FloatArray
+    kosten: FloatArray
+    clienten: FloatArray
+    overige: FloatArray

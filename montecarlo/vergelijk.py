@@ -1,0 +1,377 @@
+"""``vergelijk``: the financing arrangements of a case on the same scenarios.
+
+The scenarios are drawn once (:func:`montecarlo.motor.draai`); on every stroom each
+arrangement (:mod:`montecarlo.bekostiging`) turns the same cel arrays into a payment per
+partner. Per arrangement ``k`` and scenario the gemeente pays ``G_k = sum_i betaling_ki +
+C`` (C: the overige, paid per unit in every arrangement) and partner ``i`` makes the
+result ``R_ki = betaling_ki - kosten_i`` (its volume at the reëel tarief, price shock
+included). The run keeps ``G`` and ``R`` per scenario (``K (P + 1)`` floats per scenario)
+for the percentiles and the paired differences; paired on common random numbers, the
+difference of two arrangements has a far smaller se than that of two separate runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+from plafond.montecarlo import schatters
+from plafond.montecarlo.bekostiging import bandbreedte, lumpsum, populatie, pxq, staffel, tweedelig
+from plafond.montecarlo.motor import Model, draai
+from plafond.montecarlo.resultaat import SimulatieResultaat
+from plafond.montecarlo.risicodeling import centen
+from plafond.montecarlo.scenarios import Scenarios
+from plafond.montecarlo.simulatie import STANDAARD_N, nieuwe_seed, resultaat_uit
+
+if TYPE_CHECKING:
+    from plafond.cases import Case
+    from plafond.cases.levering import Variant
+
+FloatArray = NDArray[np.float64]
+Functie = Callable[[Scenarios], FloatArray]
+
+#: The comparison without ``varianten`` in the case.
+STANDAARD_VARIANTEN = ("pxq", "lumpsum", "populatie")
+
+
+def _functie(variant: Variant, case: Case, model: Model) -> Functie:
+    """The arrangement as a function of one stroom's scenario arrays → ``(P, m)`` euro."""
+    cellen = model.cellen
+    soort = variant.soort
+    if soort == "pxq":
+        return lambda sc: pxq.betaling(sc.volume, cellen)
+    if soort == "lumpsum":
+        return lambda sc: lumpsum.betaling(sc.overige, model.vaste_uitgaven, model.lumpsum,
+                                           model.regel)  # fmt: skip
+    if soort == "tweedelig":
+        return lambda sc: tweedelig.betaling(sc.volume, cellen, variant.vast, variant.variabel)
+    if soort == "staffel":
+        return lambda sc: staffel.betaling(sc.volume, cellen, variant.grenzen, variant.tarieven)
+    if soort == "bandbreedte":
+        return lambda sc: bandbreedte.betaling(
+            sc.volume, sc.clienten, cellen, minimum=variant.minimum, maximum=variant.maximum,
+            boven=variant.boven, evaluatie=variant.evaluatie,
+        )  # fmt: skip
+    w = variant.gewichten
+    g = case.gebieden
+    gewicht = populatie.gewichten(
+        [x.inwoners for x in g], [x.aandeel_75plus or 0.0 for x in g],
+        [x.aandeel_85plus or 0.0 for x in g], [x.aandeel_laag_inkomen or 0.0 for x in g],
+        basis=w.basis, w75=w.aandeel_75plus, w85=w.aandeel_85plus, wli=w.aandeel_laag_inkomen,
+    )  # fmt: skip
+    totaal = float(model.lumpsum.sum()) if variant.totaal is None else variant.totaal
+    budget = populatie.budget_per_cel(cellen, gewicht, totaal)
+    return lambda sc: populatie.betaling(sc.volume, cellen, budget, corridor=variant.corridor,
+                                         nacalculatie=variant.nacalculatie)  # fmt: skip
+
+
+def kies_varianten(case: Case, namen: Sequence[str] | None = None) -> dict[str, Variant]:
+    """The arrangements to compare: ``namen`` from the case's ``varianten`` (or a soort).
+
+    Without ``namen``: the case's ``varianten``, or else pxq, lumpsum and populatie with
+    their defaults.
+
+    Raises
+    ------
+    ValueError
+        For a name that is neither a variant of the case nor a soort (message in Dutch).
+    """
+    from plafond.cases.levering import SOORTEN, Variant
+
+    if namen is None:
+        if case.varianten:
+            return dict(case.varianten)
+        namen = STANDAARD_VARIANTEN
+    uit = {}
+    for naam in namen:
+        if naam in case.varianten:
+            uit[naam] = case.varianten[naam]
+        elif naam in SOORTEN:
+            uit[naam] = Variant(soort=naam)
+        else:
+            bekend = sorted(set(case.varianten) | set(SOORTEN))
+            raise ValueError(f"onbekende variant {naam!r}; bekend zijn: {', '.join(bekend)}")
+    if not uit:
+        raise ValueError("geen varianten om te vergelijken")
+    return uit
+
+
+class _Verzamelaar:
+    """Evaluates every arrangement on each stroom; keeps G and R per scenario (module doc)."""
+
+    def __init__(self, functies: Sequence[Functie], n: int, partners: int) -> None:
+        self.functies = list(functies)
+        k = len(self.functies)
+        self.gemeente = np.empty((k, n))
+        self.resultaat = np.empty((k, partners, n))
+        self.rijen = k * partners + partners
+
+    def __call__(self, sc: Scenarios, kosten: FloatArray, begin: int, eind: int) -> FloatArray:
+        c = sc.overige.sum(axis=0)
+        sommen = []
+        for k, f in enumerate(self.functies):
+            betaling = f(sc)
+            np.add(betaling.sum(axis=0), c, out=self.gemeente[k, begin:eind])
+            np.subtract(betaling, kosten, out=self.resultaat[k, :, begin:eind])
+            sommen.append(betaling.sum(axis=1))
+        sommen.append(kosten.sum(axis=1))
+        return np.concatenate(sommen)
+
+
+class _VerzamelaarJaren(_Verzamelaar):
+    """As :class:`_Verzamelaar`, summed over the years of the term (one function per year)."""
+
+    def __init__(self, per_jaar: Sequence[Sequence[Functie]], n: int, partners: int) -> None:
+        super().__init__(per_jaar[0], n, partners)
+        self.per_jaar = [list(f) for f in per_jaar]
+        self.gemeente[...] = 0.0
+        self.resultaat[...] = 0.0
+
+    def __call__(self, t: int, sc: Scenarios, kosten: FloatArray, begin: int,  # type: ignore[override]
+                 eind: int) -> FloatArray:  # fmt: skip
+        c = sc.overige.sum(axis=0)
+        sommen = []
+        for k, f in enumerate(self.per_jaar[t]):
+            betaling = f(sc)
+            self.gemeente[k, begin:eind] += betaling.sum(axis=0) + c
+            self.resultaat[k, :, begin:eind] += betaling - kosten
+            sommen.append(betaling.sum(axis=1))
+        sommen.append(kosten.sum(axis=1))
+        return np.concatenate(sommen)
+
+
+def _over_de_looptijd(case: Case, model: Model, gekozen: Mapping[str, Variant], n: int,
+                      seed: int, methode: str, werkers: int | None) -> tuple[
+                          _Verzamelaar, SimulatieResultaat, FloatArray, float]:  # fmt: skip
+    """The arrangements summed over the term (:mod:`montecarlo.jaren`, index path).
+
+    Every year's arrangement sees that year's cel arrays and the model of that year
+    (:func:`~montecarlo.jaren.jaar_model`); returns the collector, the simulate result
+    (year 1 and the term), the summed payments and the plafond summed over the years.
+    """
+    from dataclasses import replace
+
+    from plafond.montecarlo import jaren
+
+    paden = jaren.paden_uit(case.kader)
+    regels = jaren.regels_per_jaar(model, paden)
+    per_jaar = []
+    for t in range(paden.jaren):
+        m_t = jaren.jaar_model(model, paden, regels, t)
+        f = paden.niveau[t] * paden.korting[t]
+        varianten = [v.model_copy(update={"totaal": v.totaal * f}) if v.totaal else v
+                     for v in gekozen.values()]  # fmt: skip
+        per_jaar.append([_functie(v, case, m_t) for v in varianten])
+    verz = _VerzamelaarJaren(per_jaar, n, model.lumpsum.size)
+    ruw = jaren.draai_jaren(model, paden, n, seed=seed, methode=methode, werkers=werkers,
+                            extra=verz)  # fmt: skip
+    partners = list(model.partners)
+    breed = jaren._rijen(model, paden.jaren) - len(jaren._ALGEMEEN) - len(jaren._PARTNER) * len(
+        partners)  # fmt: skip
+    sommen = ruw.sommen[breed:]
+    simulatie = resultaat_uit(model, ruw.jaar1, case=case.naam, seed=seed, methode=methode,
+                              partners=partners, overnemen=True)  # fmt: skip
+    meerjarig = jaren.jaren_uit(model, paden, ruw.sommen[:breed], n, case.jaar, partners)
+    plafond = float(sum(r.plafond.sum() for r in regels))
+    return verz, replace(simulatie, meerjarig=meerjarig), sommen, plafond
+
+
+def _se(x: FloatArray) -> float:
+    return float(x.std(ddof=1) / np.sqrt(x.size)) if x.size > 1 else float("nan")
+
+
+@dataclass(frozen=True)
+class VergelijkResultaat:
+    """What :func:`vergelijk` returns; every estimate with its standard error (euro).
+
+    Attributes
+    ----------
+    case, scenarios, seed, methode, plafond
+        The run and plafond A.
+    varianten
+        DataFrame indexed by naam: soort.
+    gemeente
+        DataFrame indexed by naam: verwacht, se, sd, p95, cvar95 (the gemeente's total
+        cost, partners plus C) and kans_boven_plafond (P(cost > A), fraction).
+    aanbieders
+        DataFrame indexed by (naam, aanbieder): betaling, kosten (its volume at the reëel
+        tarief), resultaat (betaling − kosten), se, kans_verlies, p5_resultaat.
+    risico
+        DataFrame indexed by naam: sd_gemeente, sd_aanbieders (of the partners' summed
+        result), aandeel_gemeente (var gemeente / (var gemeente + var aanbieders)).
+    verschillen
+        DataFrame with van, naar, verwacht (E[G_naar − G_van]) and se, every pair once.
+    simulatie
+        The run's own ``simulate`` result (the case's lumpsum and rule), same scenarios.
+    kosten_per_scenario
+        The gemeente's cost per arrangement and scenario, sorted per row (read-only).
+    """
+
+    case: str
+    scenarios: int
+    seed: int
+    methode: str
+    plafond: float
+    varianten: pd.DataFrame
+    gemeente: pd.DataFrame
+    aanbieders: pd.DataFrame
+    risico: pd.DataFrame
+    verschillen: pd.DataFrame
+    simulatie: SimulatieResultaat
+    kosten_per_scenario: FloatArray
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``plafond vergelijk --json`` of issue 12 (money rounded to the cent)."""
+
+        def euro(x: float) -> float:
+            return round(float(x), 2)
+
+        uit = []
+        for naam, soort in self.varianten["soort"].items():
+            g = self.gemeente.loc[naam]
+            r = self.risico.loc[naam]
+            aanbieders = {
+                a: {
+                    "betaling": euro(row.betaling),
+                    "kosten": euro(row.kosten),
+                    "resultaat": euro(row.resultaat),
+                    "se": euro(row.se),
+                    "kans_verlies": float(row.kans_verlies),
+                    "p5_resultaat": euro(row.p5_resultaat),
+                }
+                for a, row in self.aanbieders.loc[naam].iterrows()
+            }
+            uit.append({
+                "naam": naam,
+                "soort": soort,
+                "gemeente": {k: euro(g[k]) for k in ("verwacht", "se", "sd", "p95", "cvar95")}
+                | {"kans_boven_plafond": float(g["kans_boven_plafond"])},
+                "aanbieders": aanbieders,
+                "risico": {"sd_gemeente": euro(r.sd_gemeente),
+                           "sd_aanbieders": euro(r.sd_aanbieders),
+                           "aandeel_gemeente": float(r.aandeel_gemeente)},
+            })  # fmt: skip
+        return {
+            "case": self.case,
+            "scenarios": self.scenarios,
+            "seed": self.seed,
+            "methode": self.methode,
+            "plafond": euro(self.plafond),
+            "varianten": uit,
+            "verschillen": [
+                {"van": r.van, "naar": r.naar, "verwacht": euro(r.verwacht), "se": euro(r.se)}
+                for r in self.verschillen.itertuples()
+            ],
+        }
+
+
+def _tabellen(namen: list[str], verz: _Verzamelaar, sommen: FloatArray, n: int,
+              partners: list[str], plafond: float) -> dict[str, pd.DataFrame]:  # fmt: skip
+    """The result tables from the stored arrays and the summed payments."""
+    p = len(partners)
+    kosten = sommen[len(namen) * p :] / n
+    a_c = centen(plafond)
+    gemeente, aanbieders, risico = [], [], []
+    for k, _ in enumerate(namen):
+        g = verz.gemeente[k]
+        gemeente.append({
+            "verwacht": float(g.mean()), "se": _se(g), "sd": float(g.std(ddof=1)),
+            "p95": float(np.quantile(g, 0.95)), "cvar95": schatters.cvar(g, 0.95),
+            "kans_boven_plafond": float(np.count_nonzero(centen(g) > a_c) / n),
+        })  # fmt: skip
+        betaling = sommen[k * p : (k + 1) * p] / n
+        for i in range(p):
+            r = verz.resultaat[k, i]
+            aanbieders.append({
+                "betaling": betaling[i], "kosten": kosten[i], "resultaat": float(r.mean()),
+                "se": _se(r), "kans_verlies": float(np.count_nonzero(r < 0.0) / n),
+                "p5_resultaat": float(np.quantile(r, 0.05)),
+            })  # fmt: skip
+        totaal_r = verz.resultaat[k].sum(axis=0)
+        var_g, var_a = float(g.var(ddof=1)), float(totaal_r.var(ddof=1))
+        risico.append({
+            "sd_gemeente": np.sqrt(var_g), "sd_aanbieders": np.sqrt(var_a),
+            "aandeel_gemeente": var_g / (var_g + var_a) if var_g + var_a > 0 else float("nan"),
+        })  # fmt: skip
+    verschillen = []
+    for i in range(len(namen)):
+        for j in range(i + 1, len(namen)):
+            d = verz.gemeente[j] - verz.gemeente[i]
+            verschillen.append({"van": namen[i], "naar": namen[j], "verwacht": float(d.mean()),
+                                "se": _se(d)})  # fmt: skip
+    index = pd.Index(namen, name="naam")
+    return {
+        "gemeente": pd.DataFrame(gemeente, index=index),
+        "aanbieders": pd.DataFrame(
+            aanbieders, index=pd.MultiIndex.from_product([namen, partners],
+                                                          names=["naam", "aanbieder"])),
+        "risico": pd.DataFrame(risico, index=index),
+        "verschillen": pd.DataFrame(verschillen, columns=["van", "naar", "verwacht", "se"]),
+    }  # fmt: skip
+
+
+def vergelijk(
+    case: Case,
+    n: int = STANDAARD_N,
+    *,
+    seed: int | None = None,
+    methode: str = "mc",
+    varianten: Sequence[str] | Mapping[str, Variant] | None = None,
+    werkers: int | None = None,
+    voortgang: Callable[[int, int], None] | None = None,
+) -> VergelijkResultaat:
+    """Compare the financing arrangements of ``case`` on the same scenarios.
+
+    Parameters
+    ----------
+    case
+        A validated Case.
+    n, seed, methode, werkers, voortgang
+        As :func:`montecarlo.simulate` (same seed and n: the same scenarios).
+    varianten
+        Names (of the case's ``varianten``, or a soort with its defaults), a mapping
+        naam → ``Variant``, or None (:func:`kies_varianten`).
+
+    Raises
+    ------
+    ValueError
+        For an unknown variant, methode, n or seed (messages in Dutch).
+    """
+    from plafond.montecarlo.model import bouw_model
+
+    if seed is None:
+        seed = nieuwe_seed()
+    if int(seed) != seed or seed < 0:
+        raise ValueError(f"seed moet een niet-negatief geheel getal zijn, niet {seed!r}")
+    gekozen = dict(varianten) if isinstance(varianten, Mapping) else kies_varianten(
+        case, varianten)  # fmt: skip
+    model = bouw_model(case)
+    if model.cellen is None or not model.cellen.aantal:
+        raise ValueError("vergelijk vraagt vraag-regels met partners (geen cellen in de case)")
+    namen = list(gekozen)
+    partners = list(model.partners)
+    if case.kader.looptijd > 1:
+        verz, simulatie, sommen, plafond = _over_de_looptijd(case, model, gekozen, n, int(seed),
+                                                             methode, werkers)  # fmt: skip
+    else:
+        functies = [_functie(v, case, model) for v in gekozen.values()]
+        verz = _Verzamelaar(functies, n, len(partners))
+        ruw = draai(model, n, seed=int(seed), methode=methode, werkers=werkers,
+                    voortgang=voortgang, extra=verz)  # fmt: skip
+        sommen = ruw.sommen["extra"]
+        simulatie = resultaat_uit(model, ruw, case=case.naam, seed=int(seed), methode=methode,
+                                  partners=partners, overnemen=True)  # fmt: skip
+        plafond = model.plafond
+    tabellen = _tabellen(namen, verz, sommen, n, partners, plafond)
+    gesorteerd = np.sort(verz.gemeente, axis=1)
+    gesorteerd.flags.writeable = False
+    soorten = pd.DataFrame({"soort": [v.soort for v in gekozen.values()]},
+                           index=pd.Index(namen, name="naam"))  # fmt: skip
+    return VergelijkResultaat(
+        case=case.naam, scenarios=n, seed=int(seed), methode=methode, plafond=plafond,
+        varianten=soorten, simulatie=simulatie, kosten_per_scenario=gesorteerd, **tabellen,
+    )  # fmt: skip

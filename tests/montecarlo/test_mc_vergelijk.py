@@ -1,0 +1,77 @@
+"""vergelijk: lumpsum equals simulate, pxq's mean by hand, paired differences, the JSON."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from plafond.cases import load_case
+from plafond.montecarlo import simulate, vergelijk
+
+from tests.montecarlo.test_mc_levering import _case
+
+N = 2**14
+REF = "maastricht-heuvelland-2022"
+
+
+@pytest.fixture(scope="module")
+def ref():
+    case = load_case(REF)
+    return case, vergelijk(case, N, seed=5), simulate(case, N, seed=5)
+
+
+def test_lumpsum_reproduces_simulate(ref):
+    _, v, s = ref
+    assert v.simulatie.to_dict() == s.to_dict()
+    g = v.gemeente.loc["lumpsum"]
+    assert g["kans_boven_plafond"] == s.overschrijdingskans
+    netto = s.uitgaven["gemiddelde"] - s.terugvordering["verwacht"].sum()
+    assert g["verwacht"] == pytest.approx(netto, rel=1e-12)
+    a = v.aanbieders.loc["lumpsum"]
+    e = s.exploitatie
+    np.testing.assert_allclose(a["resultaat"], e["verwacht_resultaat"], rtol=1e-12)
+    np.testing.assert_allclose(a["se"], e["se"], rtol=1e-7)
+    np.testing.assert_array_equal(a["kans_verlies"], e["kans_verlies"])
+    np.testing.assert_allclose(a["kosten"], e["verwachte_kosten"], rtol=1e-12)
+    np.testing.assert_allclose(a["betaling"], e["lumpsum"] - s.terugvordering["verwacht"],
+                               rtol=1e-12)  # fmt: skip
+
+
+def test_pxq_mean_is_expected_volume_times_tarief():
+    # E[V] = 1000 × 100 per gebied; partners 0.8 of it at 50, overige 0.2 at 50 (ZIN/PGB)
+    v = vergelijk(_case(plafond=1e7), N, seed=2, varianten=["pxq"])
+    g = v.gemeente.loc["pxq"]
+    assert abs(g["verwacht"] - 1e7) < 4 * g["se"]
+    b = v.aanbieders.loc["pxq"]
+    # p1: 0.8 × (0.6 + 0.5) × 1e5 × 50; pxq pays exactly the cost: result 0
+    assert abs(b.loc["p1", "betaling"] - 4.4e6) < 4 * g["se"]
+    np.testing.assert_allclose(b["resultaat"], 0.0, atol=1e-6)
+
+
+def test_paired_differences_equal_separate_runs():
+    case = _case(plafond=8.1e6)
+    samen = vergelijk(case, N, seed=9, varianten=["pxq", "lumpsum", "staffel"])
+    apart = {k: vergelijk(case, N, seed=9, varianten=[k]).gemeente.loc[k, "verwacht"]
+             for k in ("pxq", "lumpsum", "staffel")}  # fmt: skip
+    for r in samen.verschillen.itertuples():
+        assert r.verwacht == pytest.approx(apart[r.naar] - apart[r.van], rel=1e-9, abs=1e-6)
+    # common random numbers: far smaller se than the difference of independent runs
+    d = samen.verschillen.set_index(["van", "naar"]).loc[("pxq", "lumpsum")]
+    onafhankelijk = np.hypot(samen.gemeente.loc["pxq", "se"], samen.gemeente.loc["lumpsum", "se"])
+    assert d["se"] < onafhankelijk
+
+
+def test_json_has_the_keys_of_the_issue(ref):
+    _, v, _ = ref
+    d = json.loads(json.dumps(v.to_dict()))
+    assert {"case", "scenarios", "seed", "methode", "varianten", "verschillen"} <= set(d)
+    assert [x["naam"] for x in d["varianten"]] == ["pxq", "lumpsum", "populatie"]
+    x = d["varianten"][0]
+    assert set(x["gemeente"]) == {"verwacht", "se", "sd", "p95", "cvar95", "kans_boven_plafond"}
+    assert set(x["aanbieders"]["levanto"]) == {"betaling", "kosten", "resultaat", "se",
+                                               "kans_verlies", "p5_resultaat"}  # fmt: skip
+    assert len(d["verschillen"]) == 3
+    assert x["gemeente"]["verwacht"] == round(x["gemeente"]["verwacht"], 2)
+    with pytest.raises(ValueError, match="onbekende variant"):
+        vergelijk(load_case(REF), 16, seed=1, varianten=["bestaat_niet"])
