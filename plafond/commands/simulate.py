@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +15,7 @@ from plafond.commands._common import (
     add_case_argument,
     add_simulatie_arguments,
     check_output_suffix,
+    json_tekst,
     load_case_from_args,
     print_json,
     simulatie_meldingen,
@@ -85,7 +85,7 @@ def schrijf(res: SimulatieResultaat, pad: Path) -> None:
     suffix = pad.suffix.lower()
 
     def json_schrijven(tmp: Path) -> None:
-        tmp.write_text(json.dumps(res.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
+        tmp.write_text(json_tekst(res.to_dict()), encoding="utf-8")
 
     def csv_schrijven(tmp: Path) -> None:
         tabel_ = partner_tabel(res).reset_index()

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import matplotlib
 from matplotlib.figure import Figure
 
 import plafond
@@ -124,11 +125,12 @@ def render_html(r: Rapport) -> str:
         {"id": naam, "titel": TITELS[naam], "tabellen": [tabel_html(t) for t in alle[naam]]}
         for naam in TITELS
     ]
-    figs = figuren(r)
-    plaatjes = [
-        {"id": k, "titel": titel, "uitleg": uitleg, "src": png_data(figs[k])}
-        for k, titel, uitleg in FIGUREN
-    ]
+    with matplotlib.rc_context({"text.parse_math": False}):  # case text: never mathtext
+        figs = figuren(r)
+        plaatjes = [
+            {"id": k, "titel": titel, "uitleg": uitleg, "src": png_data(figs[k])}
+            for k, titel, uitleg in FIGUREN
+        ]
     tekst = {"bron": r.case.bron, "toelichting": r.case.toelichting}
     if r.partner is not None:
         vervanging = vervangingen(r.case, r.partner)
