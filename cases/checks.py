@@ -219,8 +219,9 @@ def check_lumpsum_structuur(case: Case, bron: str) -> None:
       partners pro rata, so without one there is nothing to simulate.
     - With ``verdeelsleutel: gemeente`` every gemeente with a budget has a partner with a
       lumpsum there (its pot bears its own overschrijding).
-    - Every (gebied, product) where a partner has a lumpsum has a ``vraag`` row, or the
-      partner's exploitation cost there would silently be 0.
+    - When the case has ``vraag`` rows, every (gebied, product) where a partner has a
+      lumpsum has one, or the partner's exploitation cost there would silently be 0. (A
+      case without any vraag has no exploitation figures; validate says so.)
     """
     from plafond.cases.framework import kader, lumpsum_regels
 
@@ -248,7 +249,7 @@ def check_lumpsum_structuur(case: Case, bron: str) -> None:
                     "geef een partner daar historie of kies verdeelsleutel lumpsum",
                 )
     vraag = {(v.gebied, v.product) for v in case.vraag}
-    for aanbieder, gebied, product in regels.index:
+    for aanbieder, gebied, product in regels.index if vraag else ():
         if (gebied, product) not in vraag:
             raise CaseError(
                 bron,

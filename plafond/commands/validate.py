@@ -80,6 +80,12 @@ def render(case: Case, fw: framework.Framework, *, opbouw: bool = False) -> str:
             "geeft een terugvordering van 0 en een leeg aandeel in de lumpsum (null in JSON)."
             for a in zonder
         ]
+    if not case.vraag:
+        parts += [
+            "",
+            "Let op: de case heeft geen vraag: de kosten van de partners (exploitatie) "
+            "worden niet berekend en zijn 0.",
+        ]
     if opbouw:
         steps = framework.tarief_opbouw(case)
         parts += [
