@@ -24,8 +24,12 @@ its absolute size, largest first. A laag value below 0 (a wide normaal) is taken
 Scale: only the :data:`MAX_INVOER` C lines with the largest spread (sd, euro) are varied,
 so a case of any size costs at most ``2 × MAX_INVOER + 3`` runs; the table's
 ``attrs["weggelaten"]`` counts the lines left out (their spread is smaller than that of
-every line shown). The model of the case is built once; a run fixes one line's marginal
-or swaps the correlation matrix in that model (no Case is rebuilt per run).
+every line shown). A run's cost grows with lines × scenarios, so all runs together stay
+within :data:`BUDGET` line-scenarios: a large case gets fewer scenarios per run (a power of
+two, at least :data:`MIN_N`; ``attrs["n"]`` holds the number used). The model of the case
+is built once and reduced to what spending depends on (:func:`alleen_uitgaven`: the C
+lines, their correlation and the rule; no vraag lines, no prijsschok), and a run fixes one
+line's marginal or swaps the correlation matrix in that model (no Case is rebuilt).
 
 """
 
@@ -49,10 +53,33 @@ STANDAARD_N = 2**14
 #: Most C lines the tornado varies (the widest); at most 2 × MAX_INVOER + 3 runs.
 MAX_INVOER = 10
 
+#: Most line-scenarios (uncertain lines × scenarios) of all tornado runs together; a large
+#: case gets fewer scenarios per run (:func:`scenarios_per_run`), never fewer than MIN_N.
+BUDGET = 2**26
+MIN_N = 2**10
+
 #: Percentiles that give an input line its laag and hoog value (fractions).
 LAAG, HOOG = 0.10, 0.90
 
 KOLOMMEN = ["invoer", "soort", "laag", "hoog", "overschrijding_laag", "overschrijding_hoog"]
+
+
+def alleen_uitgaven(model: Model) -> Model:
+    """``model`` without what does not move spending: vraag lines and the prijsschok.
+
+    Demand and the price shock drive the partners' exploitation cost, not B + C, so the
+    overschrijding (and the terugvordering) of the reduced model has the same
+    distribution; the C lines keep their marginals and their correlations among
+    themselves.
+    """
+    d = len(model.overige)
+    correlatie = np.array(model.correlatie[:d, :d])
+    correlatie.flags.writeable = False
+    kosten = np.zeros((model.lumpsum.size, 0))
+    kosten.flags.writeable = False
+    return dataclasses.replace(
+        model, vraag=(), correlatie=correlatie, kosten=kosten, prijsschok=None
+    )
 
 
 def _met_vaste_lijn(model: Model, i: int, waarde: float) -> Model:
@@ -79,6 +106,17 @@ def _onafhankelijk(model: Model) -> Model:
     nieuw = np.eye(model.correlatie.shape[0])
     nieuw.flags.writeable = False
     return dataclasses.replace(model, correlatie=nieuw)
+
+
+def scenarios_per_run(n: int, runs: int, lijnen: int) -> int:
+    """Scenarios per tornado run: ``n``, or fewer so that all runs stay within BUDGET.
+
+    The largest power of two with ``runs × lijnen × m <= BUDGET``, at most ``n`` and at
+    least ``min(n, MIN_N)`` (the cost of a run grows with lines × scenarios).
+    """
+    ruimte = BUDGET // max(1, runs * max(1, lijnen))
+    m = 1 << max(0, ruimte.bit_length() - 1)
+    return max(min(n, MIN_N), min(n, m))
 
 
 def belangrijkste(case: Case, k: int = MAX_INVOER) -> list[int]:
@@ -113,7 +151,8 @@ def tornado(
     case
         A validated Case.
     n
-        Scenarios per run (at most ``2 × max_invoer + 3`` runs in all).
+        Scenarios per run, lowered for a large case (:func:`scenarios_per_run`); at most
+        ``2 × max_invoer + 3`` runs in all.
     seed
         The seed shared by every run (common random numbers).
     methode
@@ -139,7 +178,8 @@ def tornado(
     gekozen = belangrijkste(case, max_invoer)
     runs = 1 + 2 * len(gekozen) + (2 if len(lijnen) > 1 else 0)
     gedaan = 0
-    model = bouw_model(case, lumpsum_per_aanbieder)
+    model = alleen_uitgaven(bouw_model(case, lumpsum_per_aanbieder))
+    n = scenarios_per_run(n, runs, model.correlatie.shape[0])
 
     def overschrijding(m: Model) -> float:
         nonlocal gedaan
@@ -184,4 +224,5 @@ def tornado(
     volgorde = tabel["effect"].abs().sort_values(ascending=False, kind="stable").index
     tabel = tabel.loc[volgorde].reset_index(drop=True)
     tabel.attrs["weggelaten"] = len(lijnen) - len(gekozen)
+    tabel.attrs["n"] = n
     return tabel
