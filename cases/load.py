@@ -252,7 +252,16 @@ def case_from_dict(data: Any, bron: str = "<case>") -> Case:
         raise from_validation_error(exc, bron, plain, Case) from None
     except (RecursionError, MemoryError):
         raise CaseError(bron, "", "de case is te diep genest of te groot") from None
-    check_case(case, bron)
+    except ArithmeticError:  # e.g. sd² of a huge number; the bounds would refuse it anyway
+        raise CaseError(
+            bron, "", "een getal is te groot om mee te rekenen (zie de grenzen in cases/README.md)"
+        ) from None
+    try:
+        check_case(case, bron)
+    except ArithmeticError:
+        raise CaseError(
+            bron, "", "een getal is te groot om mee te rekenen (zie de grenzen in cases/README.md)"
+        ) from None
     return case
 
 
