@@ -191,13 +191,12 @@ def _rijen(ws: Worksheet, sheet: str, bron: str) -> Iterator[tuple]:
     """The rows of a sheet as values, trailing empty cells dropped, within the limits.
 
     The sheet's declared dimension is ignored (a forged ``A1:XFD1048576`` would make every
-    row sixteen thousand cells wide and a million rows long); each row is read up to
-    column :data:`MAX_KOLOMMEN` + 1, and a value there or a row past :data:`MAX_RIJEN` is
-    refused.
+    row sixteen thousand cells wide and a million rows long); a value past column
+    :data:`MAX_KOLOMMEN` or a row past :data:`MAX_RIJEN` is refused.
     """
     if hasattr(ws, "reset_dimensions"):
         ws.reset_dimensions()
-    rows = ws.iter_rows(max_col=MAX_KOLOMMEN + 1, values_only=True)  # bounded work per row
+    rows = ws.iter_rows(values_only=True)
     r = 0
     while True:
         try:
@@ -221,6 +220,9 @@ def _rijen(ws: Worksheet, sheet: str, bron: str) -> Iterator[tuple]:
                 ),
             )
         cells = tuple(cells)
+        if cells.count(None) == len(cells):  # an empty row (fast: gaps come as many of them)
+            yield ()
+            continue
         einde = len(cells)
         while einde and cells[einde - 1] is None:
             einde -= 1
