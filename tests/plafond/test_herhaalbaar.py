@@ -56,7 +56,7 @@ def test_simulate_files_are_byte_identical_for_one_seed(suffix, tmp_path, capsys
         assert re.findall(r"<dcterms:\w+[^>]*>([^<]*)<", core) == ["1980-01-01T00:00:00Z"] * 2
     if suffix == ".csv":
         # the seed as its exact digits (the Dutch-Excel CSV separates by semicolons)
-            assert re.search(rf"[,;]{GROOT}[,;\n]", paden[0].read_text(encoding="utf-8"))
+        assert re.search(rf"[,;]{GROOT}[,;\n]", paden[0].read_text(encoding="utf-8"))
 
 
 @pytest.fixture
