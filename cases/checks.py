@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 import numpy as np
+from plafond.cases import grenzen
 from plafond.cases.checks_kader import check_kader_regels
 from plafond.cases.errors import CaseError
 from plafond.cases.schema import Case
@@ -213,4 +214,52 @@ def check_plafond(case: Case, bron: str) -> None:
         )
 
 
-CHECKS = (*CHECKS, check_kader_regels, check_plafond)
+def check_lumpsum_structuur(case: Case, bron: str) -> None:
+    """Structures that are half valid: what simulate and report need of the lumpsum.
+
+    - Some partner has a lumpsum (B > 0): the risk rule divides an overschrijding over the
+      partners pro rata, so without one there is nothing to simulate.
+    - With ``verdeelsleutel: gemeente`` every gemeente with a budget has a partner with a
+      lumpsum there (its pot bears its own overschrijding).
+    - When the case has ``vraag`` rows, every (gebied, product) where a partner has a
+      lumpsum has one, or the partner's exploitation cost there would silently be 0. (A
+      case without any vraag has no exploitation figures; validate says so.)
+    """
+    from plafond.cases.framework import kader, lumpsum_regels
+
+    fw = kader(case)
+    if fw.lumpsum <= 0:
+        raise CaseError(
+            bron,
+            "historie",
+            "geen partner heeft een lumpsum (historie-omzet of opslag van een aanbieder met "
+            "rol partner); simulate en report verdelen de overschrijding over de partners",
+        )
+    regels = lumpsum_regels(case)["lumpsum"]
+    regels = regels[regels > 0]
+    gemeente_van = case.gemeente_van()
+    if case.kader.risicodeling.verdeelsleutel == "gemeente":
+        met_partner = {gemeente_van[g] for g in regels.index.get_level_values("gebied")}
+        budget = fw.per_gemeente_product["plafond"].groupby(level="gemeente").sum()
+        for gemeente in sorted({g.gemeente for g in case.gebieden}):
+            if gemeente not in met_partner and float(budget.get(gemeente, 0.0)) > 0:
+                raise CaseError(
+                    bron,
+                    "kader.risicodeling.verdeelsleutel",
+                    f"gemeente {gemeente!r} heeft geen partner met een lumpsum, maar bij "
+                    "verdeelsleutel gemeente draagt elke gemeente haar eigen overschrijding; "
+                    "geef een partner daar historie of kies verdeelsleutel lumpsum",
+                )
+    vraag = {(v.gebied, v.product) for v in case.vraag}
+    for aanbieder, gebied, product in regels.index if vraag else ():
+        if (gebied, product) not in vraag:
+            raise CaseError(
+                bron,
+                "vraag",
+                f"partner {aanbieder!r} heeft een lumpsum in {gebied}/{product}, maar daar is "
+                "geen vraag-regel; voeg een vraag-regel toe voor dit gebied en product "
+                "(anders zijn de kosten van de partner daar 0)",
+            )
+
+
+CHECKS = (*CHECKS, *grenzen.CHECKS, check_kader_regels, check_plafond, check_lumpsum_structuur)

@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import os
 import re
+import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -153,6 +155,13 @@ SHEETS = ["case", "producten", "gebieden", "aanbieders", "tarieven", "historie",
 OPTIONAL = ("werkgebied", "minimum_bedrag", _MATRIX, "uitsluitingen", "reeds_betaald",
             "plafonds", "levering", "varianten")  # fmt: skip
 REQUIRED_SHEETS = [s for s in SHEETS if s not in OPTIONAL]
+#: Sheets that are read by nobody and allowed: the template's explanation.
+UITLEG = ("uitleg",)
+#: Limits checked before or while parsing (a workbook is a zip of XML files).
+MAX_UITGEPAKT = 200_000_000  # bytes, all members of the zip together, uncompressed
+MAX_LEDEN = 10_000  # members of the zip
+MAX_RIJEN = 1_000_000  # rows of one sheet (Excel's own limit is 1.048.576)
+MAX_KOLOMMEN = 1_000  # columns with a value in one row
 _EURO = {
     "historie": {"omzet"},
     "opslagen": {"bedrag"},
@@ -240,9 +249,58 @@ def _value(value: Any, column: str) -> Any:
     return value
 
 
+def _rijen(ws: Worksheet, sheet: str, bron: str) -> Iterator[tuple]:
+    """The rows of a sheet as values, trailing empty cells dropped, within the limits.
+
+    The sheet's declared dimension is ignored (a forged ``A1:XFD1048576`` would make every
+    row sixteen thousand cells wide and a million rows long); a value past column
+    :data:`MAX_KOLOMMEN` or a row past :data:`MAX_RIJEN` is refused.
+    """
+    if hasattr(ws, "reset_dimensions"):
+        ws.reset_dimensions()
+    rows = ws.iter_rows(values_only=True)
+    r = 0
+    while True:
+        try:
+            cells = next(rows, None)
+        except Exception as exc:  # truncated XML, a bad reference, a broken cell
+            raise CaseError(
+                bron,
+                f"{sheet}[Excel-rij {r + 1}]" if r else sheet,
+                f"blad kan niet gelezen worden ({type(exc).__name__}); het bestand is "
+                "beschadigd: open het in Excel en sla het opnieuw op als .xlsx",
+            ) from None
+        if cells is None:
+            return
+        r += 1
+        if r > MAX_RIJEN:
+            raise CaseError(
+                bron,
+                sheet,
+                f"meer dan {MAX_RIJEN:_} rijen; toegestaan: hoogstens {MAX_RIJEN:_}".replace(
+                    "_", "."
+                ),
+            )
+        cells = tuple(cells)
+        if cells.count(None) == len(cells):  # an empty row (fast: gaps come as many of them)
+            yield ()
+            continue
+        einde = len(cells)
+        while einde and cells[einde - 1] is None:
+            einde -= 1
+        if einde > MAX_KOLOMMEN:
+            raise CaseError(
+                bron,
+                f"{sheet}[Excel-rij {r}]",
+                f"waarde voorbij kolom {MAX_KOLOMMEN}; toegestaan: hoogstens {MAX_KOLOMMEN} "
+                "kolommen",
+            )
+        yield cells[:einde]
+
+
 def _header(ws: Worksheet, sheet: str, bron: str, allowed: list[str]) -> tuple[list, Any]:
     """The column names of row 1 (None for an empty header) and the remaining rows."""
-    rows = ws.iter_rows(values_only=True)
+    rows = _rijen(ws, sheet, bron)
     names = [str(h).strip() or None if h is not None else None for h in next(rows, ())]
     for name in names:
         if name is not None and names.count(name) > 1:
@@ -275,7 +333,8 @@ def _read_rows(ws: Worksheet, sheet: str, bron: str) -> tuple[list[dict], list[i
     out, numbers = [], []
     for r, cells in enumerate(rows, start=2):
         row: dict[str, Any] = {}
-        for name, cell in zip(names, cells, strict=False):
+        for i, cell in enumerate(cells):
+            name = names[i] if i < len(names) else None
             try:
                 value = _value(cell, name or "")
             except ValueError as exc:
@@ -372,7 +431,7 @@ def _sleutel_key(key: str) -> bool:
 
 def _read_matrix(ws: Worksheet, bron: str) -> dict[str, dict[str, Any]]:
     """The optional correlation matrix: gebied (rows) × gebied (columns)."""
-    rows = ws.iter_rows(values_only=True)
+    rows = _rijen(ws, _MATRIX, bron)
     header = [_value(h, "gebied") for h in next(rows, ())]
     if not header or header[0] != "gebied":
         raise CaseError(
@@ -389,6 +448,80 @@ def _read_matrix(ws: Worksheet, bron: str) -> dict[str, dict[str, Any]]:
     return matrix
 
 
+def controleer_zip(path: str | os.PathLike[str], bron: str) -> None:
+    """Refuse a workbook that is no zip, has too many members or inflates too far.
+
+    Checked on the zip's directory before any XML is parsed, so a 1 MB file that would
+    inflate to gigabytes is refused without being inflated.
+    """
+    try:
+        with zipfile.ZipFile(path) as z:
+            leden = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise CaseError(
+            bron, "", f"geen geldig Excel-bestand ({type(exc).__name__}); sla op als .xlsx-werkmap"
+        ) from None
+    if len(leden) > MAX_LEDEN:
+        raise CaseError(bron, "", f"meer dan {MAX_LEDEN} onderdelen in de werkmap")
+    uitgepakt = sum(info.file_size for info in leden)
+    if uitgepakt > MAX_UITGEPAKT:
+        raise CaseError(
+            bron,
+            "",
+            f"de werkmap pakt uit tot {uitgepakt / 1e6:.0f} MB; toegestaan: hoogstens "
+            f"{MAX_UITGEPAKT // 1_000_000} MB",
+        )
+
+
+def _bladen(wb: Any, bron: str) -> dict[str, Worksheet]:
+    """The sheets by their lower-case name; unknown or doubled names are refused."""
+    toegestaan = [*SHEETS, *OPTIONAL[-1:], *UITLEG]
+    sheets: dict[str, Worksheet] = {}
+    for name in wb.sheetnames:
+        key = name.strip().lower()
+        if key not in toegestaan:
+            raise CaseError(
+                bron,
+                name,
+                f"onbekend blad; toegestaan: {', '.join(toegestaan)}",
+            )
+        if key in sheets:
+            raise CaseError(bron, name, "blad staat twee keer in de werkmap")
+        sheets[key] = wb[name]
+    return sheets
+
+
+def _lees_bladen(wb: Any, bron: str) -> tuple[dict[str, Any], dict[str, list[int]]]:
+    """The plain data of an open workbook, and the Excel row numbers of each table's rows."""
+    sheets = _bladen(wb, bron)
+    for sheet in REQUIRED_SHEETS:
+        if sheet not in sheets:
+            raise CaseError(
+                bron,
+                sheet,
+                f"blad ontbreekt; verplichte bladen: {', '.join(REQUIRED_SHEETS)} "
+                f"(optioneel: {', '.join(OPTIONAL)})",
+            )
+    data: dict[str, Any] = _read_keys(sheets["case"], "case", bron)
+    for key in ("naam", "jaar"):
+        if key not in data:
+            raise CaseError(bron, f"case.{key}", "ontbreekt; vul op blad case een waarde in")
+    data["kader"] = _read_keys(sheets["kader"], "kader", bron)
+    data["marktordening"] = _read_keys(sheets["marktordening"], "marktordening", bron)
+    rijen: dict[str, list[int]] = {}
+    for sheet, (place, _, _) in TABLES.items():
+        if sheet in sheets:
+            rows, rijen[sheet] = _read_rows(sheets[sheet], sheet, bron)
+            group, _, table = place.rpartition(".")
+            if sheet == "varianten":
+                rows = {r.pop("naam", f"rij {i + 1}"): r for i, r in enumerate(rows)}
+            (data.setdefault(group, {}) if group else data)[table] = rows
+    if _MATRIX in sheets:
+        matrix = _read_matrix(sheets[_MATRIX], bron)
+        data["kader"].setdefault("correlatie", {})["matrix"] = matrix
+    return data, rijen
+
+
 def read_workbook(path: str | os.PathLike[str]) -> dict[str, Any]:
     """Read a case workbook into the plain data the YAML reader gives (list-of-rows form).
 
@@ -403,6 +536,7 @@ def read_workbook(path: str | os.PathLike[str]) -> dict[str, Any]:
     from plafond.cases.load import case_from_dict
 
     bron = str(path)
+    controleer_zip(path, bron)
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # any failure to open means: not a usable workbook
@@ -410,32 +544,16 @@ def read_workbook(path: str | os.PathLike[str]) -> dict[str, Any]:
             bron, "", f"geen geldig Excel-bestand ({type(exc).__name__}); sla op als .xlsx-werkmap"
         ) from None
     try:
-        sheets = {name.strip().lower(): wb[name] for name in wb.sheetnames}
-        for sheet in REQUIRED_SHEETS:
-            if sheet not in sheets:
-                raise CaseError(
-                    bron,
-                    sheet,
-                    f"blad ontbreekt; verplichte bladen: {', '.join(REQUIRED_SHEETS)} "
-                    f"(optioneel: {', '.join(OPTIONAL)})",
-                )
-        data: dict[str, Any] = _read_keys(sheets["case"], "case", bron)
-        for key in ("naam", "jaar"):
-            if key not in data:
-                raise CaseError(bron, f"case.{key}", "ontbreekt; vul op blad case een waarde in")
-        data["kader"] = _read_keys(sheets["kader"], "kader", bron)
-        data["marktordening"] = _read_keys(sheets["marktordening"], "marktordening", bron)
-        rijen: dict[str, list[int]] = {}
-        for sheet, (place, _, _) in TABLES.items():
-            if sheet in sheets:
-                rows, rijen[sheet] = _read_rows(sheets[sheet], sheet, bron)
-                group, _, table = place.rpartition(".")
-                if sheet == "varianten":
-                    rows = {r.pop("naam", f"rij {i + 1}"): r for i, r in enumerate(rows)}
-                (data.setdefault(group, {}) if group else data)[table] = rows
-        if _MATRIX in sheets:
-            matrix = _read_matrix(sheets[_MATRIX], bron)
-            data["kader"].setdefault("correlatie", {})["matrix"] = matrix
+        data, rijen = _lees_bladen(wb, bron)
+    except CaseError:
+        raise
+    except Exception as exc:  # a broken sheet: truncated XML, bad reference, bad cell
+        raise CaseError(
+            bron,
+            "",
+            f"een blad kan niet gelezen worden ({type(exc).__name__}); het bestand is "
+            "beschadigd: open het in Excel en sla het opnieuw op als .xlsx",
+        ) from None
     finally:
         wb.close()
     try:

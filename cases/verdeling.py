@@ -131,7 +131,7 @@ class Verdeling(BaseModel):
             raise ValueError("empirisch: geef minstens twee waarden")
         if kind in ("lognormaal", "gamma", "negbin") and self.gemiddelde <= 0:
             raise ValueError(f"{kind}: gemiddelde moet groter dan 0 zijn")
-        if kind == "negbin" and self.std() ** 2 <= self.gemiddelde:
+        if kind == "negbin" and self.std() <= math.sqrt(self.gemiddelde):  # sd² <= mean
             raise ValueError(
                 "negbin: de variantie (sd²) moet groter zijn dan het gemiddelde; "
                 "gebruik poisson als er geen overspreiding is"

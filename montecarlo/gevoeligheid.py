@@ -19,22 +19,44 @@ numbers): the difference between two runs is the effect of the input, not sampli
 An input with no spread (laag == hoog) therefore has an effect of exactly zero.
 
 ``effect`` = E[overschrijding | hoog] − E[overschrijding | laag] (euro); rows are sorted by
-its absolute size, largest first.
+its absolute size, largest first. A laag value below 0 (a wide normaal) is taken as 0.
+
+Scale: only the :data:`MAX_INVOER` C lines with the largest spread (sd, euro) are varied,
+so a case of any size costs at most ``2 × MAX_INVOER + 3`` runs; the table's
+``attrs["weggelaten"]`` counts the lines left out (their spread is smaller than that of
+every line shown). A run's cost grows with lines × scenarios, so all runs together stay
+within :data:`BUDGET` line-scenarios: a large case gets fewer scenarios per run (a power of
+two, at least :data:`MIN_N`; ``attrs["n"]`` holds the number used). The model of the case
+is built once and reduced to what spending depends on (:func:`alleen_uitgaven`: the C
+lines, their correlation and the rule; no vraag lines, no prijsschok), and a run fixes one
+line's marginal or swaps the correlation matrix in that model (no Case is rebuilt).
+
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 
 import numpy as np
 import pandas as pd
 from plafond.cases import Case
-from plafond.cases.schema import Correlatie, OverigeUitgave
-from plafond.montecarlo.simulatie import simulate
+from plafond.cases.schema import Correlatie
+from plafond.montecarlo.model import bouw_model
+from plafond.montecarlo.motor import Model
+from plafond.montecarlo.simulatie import simuleer_model
 from plafond.montecarlo.verdelingen import marginaal
 
 #: Default number of scenarios per run (a power of two; two runs per input plus one).
 STANDAARD_N = 2**14
+
+#: Most C lines the tornado varies (the widest); at most 2 × MAX_INVOER + 3 runs.
+MAX_INVOER = 10
+
+#: Most line-scenarios (uncertain lines × scenarios) of all tornado runs together; a large
+#: case gets fewer scenarios per run (:func:`scenarios_per_run`), never fewer than MIN_N.
+BUDGET = 2**26
+MIN_N = 2**10
 
 #: Percentiles that give an input line its laag and hoog value (fractions).
 LAAG, HOOG = 0.10, 0.90
@@ -42,50 +64,66 @@ LAAG, HOOG = 0.10, 0.90
 KOLOMMEN = ["invoer", "soort", "laag", "hoog", "overschrijding_laag", "overschrijding_hoog"]
 
 
-def _met_overige(case: Case, i: int, waarde: float) -> Case:
-    """``case`` with C line ``i`` fixed at ``waarde`` (euro)."""
-    oud = case.kader.overige_uitgaven[i]
-    vast = OverigeUitgave(
-        gebied=oud.gebied, product=oud.product, verdeling="vast", gemiddelde=float(waarde)
+def alleen_uitgaven(model: Model) -> Model:
+    """``model`` without what does not move spending: vraag lines and the prijsschok.
+
+    Demand and the price shock drive the partners' exploitation cost, not B + C, so the
+    overschrijding (and the terugvordering) of the reduced model has the same
+    distribution; the C lines keep their marginals and their correlations among
+    themselves.
+    """
+    d = len(model.overige)
+    correlatie = np.array(model.correlatie[:d, :d])
+    correlatie.flags.writeable = False
+    kosten = np.zeros((model.lumpsum.size, 0))
+    kosten.flags.writeable = False
+    return dataclasses.replace(
+        model, vraag=(), correlatie=correlatie, kosten=kosten, prijsschok=None
     )
-    lijnen = list(case.kader.overige_uitgaven)
-    lijnen[i] = vast
-    kader = case.kader.model_copy(update={"overige_uitgaven": tuple(lijnen)})
-    return case.model_copy(update={"kader": kader})
 
 
-def _met_correlatie(case: Case, schaal: float) -> Case:
-    """``case`` with every correlation r replaced by ``r + schaal * (1 - r)`` (schaal 0..1).
+def _met_vaste_lijn(model: Model, i: int, waarde: float) -> Model:
+    """``model`` with C line ``i`` fixed at ``waarde`` (euro), in its place."""
+    lijnen = list(model.overige)
+    lijnen[i] = marginaal({"verdeling": "vast", "gemiddelde": float(waarde)})
+    return dataclasses.replace(model, overige=tuple(lijnen))
+
+
+def _met_correlatie(model: Model, schaal: float) -> Model:
+    """``model`` with every correlation r replaced by ``r + schaal * (1 - r)`` (schaal 0..1).
 
     A convex combination of the correlation matrix and the all-ones matrix, so it stays a
     valid (positive semi-definite) correlation matrix.
     """
-    c = case.kader.correlatie
-
-    def naar(r: float) -> float:
-        return r + schaal * (1.0 - r)
-
-    matrix = (
-        None
-        if c.matrix is None
-        else {g: {h: naar(r) for h, r in rij.items()} for g, rij in c.matrix.items()}
-    )
-    nieuw = Correlatie(
-        binnen_gemeente=naar(c.binnen_gemeente),
-        tussen_gemeenten=naar(c.tussen_gemeenten),
-        matrix=matrix,
-    )
-    return case.model_copy(update={"kader": case.kader.model_copy(update={"correlatie": nieuw})})
+    r = model.correlatie
+    nieuw = r + schaal * (1.0 - r)
+    nieuw.flags.writeable = False
+    return dataclasses.replace(model, correlatie=nieuw)
 
 
-def _onafhankelijk(case: Case) -> Case:
-    """``case`` with every correlation set to 0."""
-    c = case.kader.correlatie
-    matrix = (
-        None if c.matrix is None else {g: dict.fromkeys(rij, 0.0) for g, rij in c.matrix.items()}
-    )
-    nieuw = Correlatie(binnen_gemeente=0.0, tussen_gemeenten=0.0, matrix=matrix)
-    return case.model_copy(update={"kader": case.kader.model_copy(update={"correlatie": nieuw})})
+def _onafhankelijk(model: Model) -> Model:
+    """``model`` with every correlation set to 0."""
+    nieuw = np.eye(model.correlatie.shape[0])
+    nieuw.flags.writeable = False
+    return dataclasses.replace(model, correlatie=nieuw)
+
+
+def scenarios_per_run(n: int, runs: int, lijnen: int) -> int:
+    """Scenarios per tornado run: ``n``, or fewer so that all runs stay within BUDGET.
+
+    The largest power of two with ``runs × lijnen × m <= BUDGET``, at most ``n`` and at
+    least ``min(n, MIN_N)`` (the cost of a run grows with lines × scenarios).
+    """
+    ruimte = BUDGET // max(1, runs * max(1, lijnen))
+    m = 1 << max(0, ruimte.bit_length() - 1)
+    return max(min(n, MIN_N), min(n, m))
+
+
+def belangrijkste(case: Case, k: int = MAX_INVOER) -> list[int]:
+    """Indices of the ``k`` C lines with the largest sd (euro), largest first (stable)."""
+    sd = [lijn.std() for lijn in case.kader.overige_uitgaven]
+    volgorde = sorted(range(len(sd)), key=lambda i: -sd[i])
+    return volgorde[:k]
 
 
 def _correlatie_label(c: Correlatie) -> tuple[str, float]:
@@ -105,6 +143,7 @@ def tornado(
     lumpsum_per_aanbieder: Mapping[str, float] | None = None,
     voortgang: Callable[[int, int], None] | None = None,
     allocatie: Mapping[tuple[str, str, str], float] | None = None,
+    max_invoer: int = MAX_INVOER,
 ) -> pd.DataFrame:
     """The effect of each uncertain input on the verwachte overschrijding (module docstring).
 
@@ -113,7 +152,8 @@ def tornado(
     case
         A validated Case.
     n
-        Scenarios per run (``2 × inputs + 1`` runs in all).
+        Scenarios per run, lowered for a large case (:func:`scenarios_per_run`); at most
+        ``2 × max_invoer + 3`` runs in all.
     seed
         The seed shared by every run (common random numbers).
     methode
@@ -122,6 +162,8 @@ def tornado(
         As in :func:`montecarlo.simulate` (e.g. an optimised allocation), euro.
     voortgang
         Called as ``voortgang(done, total)`` after each run (counted in runs).
+    max_invoer
+        Most C lines varied (those with the largest sd; module docstring).
 
     Returns
     -------
@@ -134,30 +176,27 @@ def tornado(
     """
 
     lijnen = case.kader.overige_uitgaven
-    runs = 1 + 2 * len(lijnen) + (2 if len(lijnen) > 1 else 0)
+    gekozen = belangrijkste(case, max_invoer)
+    runs = 1 + 2 * len(gekozen) + (2 if len(lijnen) > 1 else 0)
     gedaan = 0
+    model = alleen_uitgaven(bouw_model(case, lumpsum_per_aanbieder, allocatie))
+    n = scenarios_per_run(n, runs, model.correlatie.shape[0])
 
-    def overschrijding(c: Case) -> float:
+    def overschrijding(m: Model) -> float:
         nonlocal gedaan
-        res = simulate(
-            c,
-            n,
-            seed=seed,
-            methode=methode,
-            lumpsum_per_aanbieder=lumpsum_per_aanbieder,
-            allocatie=allocatie,
-        )
+        res = simuleer_model(m, n, seed=seed, methode=methode, naam=case.naam)
         gedaan += 1
         if voortgang is not None:
             voortgang(gedaan, runs)
         return float(res.verwachte_overschrijding)
 
-    basis = overschrijding(case)
+    basis = overschrijding(model)
     rijen: list[dict[str, object]] = []
-    for i, lijn in enumerate(lijnen):
-        laag, hoog = (float(x) for x in marginaal(lijn).ppf(np.array([LAAG, HOOG])))
-        o_laag = overschrijding(_met_overige(case, i, laag))
-        o_hoog = overschrijding(_met_overige(case, i, hoog))
+    for i in gekozen:
+        lijn = lijnen[i]
+        laag, hoog = (max(0.0, float(x)) for x in marginaal(lijn).ppf(np.array([LAAG, HOOG])))
+        o_laag = overschrijding(_met_vaste_lijn(model, i, laag))
+        o_hoog = overschrijding(_met_vaste_lijn(model, i, hoog))
         rijen.append(
             {
                 "invoer": f"overige uitgaven {lijn.gebied}/{lijn.product}",
@@ -176,12 +215,15 @@ def tornado(
                 "soort": "correlatie",
                 "laag": 0.0,
                 "hoog": waarde + 0.5 * (1.0 - waarde),
-                "overschrijding_laag": overschrijding(_onafhankelijk(case)),
-                "overschrijding_hoog": overschrijding(_met_correlatie(case, 0.5)),
+                "overschrijding_laag": overschrijding(_onafhankelijk(model)),
+                "overschrijding_hoog": overschrijding(_met_correlatie(model, 0.5)),
             }
         )
     tabel = pd.DataFrame(rijen, columns=KOLOMMEN)
     tabel["effect"] = tabel["overschrijding_hoog"] - tabel["overschrijding_laag"]
     tabel["basis"] = basis
     volgorde = tabel["effect"].abs().sort_values(ascending=False, kind="stable").index
-    return tabel.loc[volgorde].reset_index(drop=True)
+    tabel = tabel.loc[volgorde].reset_index(drop=True)
+    tabel.attrs["weggelaten"] = len(lijnen) - len(gekozen)
+    tabel.attrs["n"] = n
+    return tabel

@@ -1,7 +1,8 @@
 """The `plafond` command: one subcommand per module in :mod:`plafond.commands`.
 
 Exit codes: 0 done; 2 the input is wrong (one line on stderr); 3 the problem has no
-solution (the explanation on stderr); 1 anything else (a bug: the traceback is shown).
+solution (the explanation on stderr); 130 interrupted (Ctrl-C; no output file); 1 anything
+else (a bug: the traceback is shown).
 """
 
 from __future__ import annotations
@@ -10,10 +11,15 @@ import argparse
 import contextlib
 import importlib
 import os
+import signal
 import sys
+import threading
+import warnings
 from collections.abc import Sequence
+from typing import Any
 
 from plafond.cases import CaseError
+from plafond.cases.files import uitgestelde_schrijfacties, vastleggen
 
 #: Subcommands, in the order `plafond --help` lists them (modules in plafond/commands/).
 COMMANDS = [
@@ -27,7 +33,7 @@ COMMANDS = [
     "report",
 ]
 
-EXIT_OK, EXIT_BUG, EXIT_INPUT, EXIT_INFEASIBLE = 0, 1, 2, 3
+EXIT_OK, EXIT_BUG, EXIT_INPUT, EXIT_INFEASIBLE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
 class _Parser(argparse.ArgumentParser):
@@ -115,34 +121,91 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Onderbreking:
+    """SIGINT (Ctrl-C) for one run: remembered, and raised as KeyboardInterrupt until the commit.
+
+    Remembering it means an interrupt that some library swallows still ends the run with
+    130 and no output; during the commit of the output files it is only remembered, so the
+    files are either all renamed or none.
+    """
+
+    def __init__(self) -> None:
+        self.gezien = False
+        self.vastleggen = False
+        self._vorige: Any = None
+
+    def __call__(self, signum: int, frame: Any) -> None:
+        self.gezien = True
+        if not self.vastleggen:
+            raise KeyboardInterrupt
+
+    def __enter__(self) -> _Onderbreking:
+        if threading.current_thread() is threading.main_thread():
+            self._vorige = signal.signal(signal.SIGINT, self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._vorige is not None:
+            signal.signal(signal.SIGINT, self._vorige)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code (no command: the short help, 0)."""
+    """Run the command line; returns the exit code (no command: the short help, 0).
+
+    Output files are written atomically and renamed only when the command has succeeded
+    and was not interrupted; warnings (e.g. a text cut at Excel's cell limit) go to stderr,
+    one line each, after a successful run.
+    """
+    with _Onderbreking() as onderbreking:
+        try:
+            return _run(argv, onderbreking)
+        except KeyboardInterrupt:
+            sys.stderr.write("afgebroken\n")
+            return EXIT_INTERRUPTED
+
+
+def _run(argv: Sequence[str] | None, onderbreking: _Onderbreking) -> int:
     _utf8_uitvoer()
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command is None:
+    if args.command is None:  # no command: the short help
         sys.stdout.write(parser.format_help())
         return EXIT_OK
+    with uitgestelde_schrijfacties(), warnings.catch_warnings(record=True) as gevangen:
+        warnings.simplefilter("always", UserWarning)
+        try:
+            code = int(args.run(args) or EXIT_OK)
+            _vastleggen(onderbreking)
+        except CaseError as exc:
+            sys.stderr.write(f"fout: {exc}\n")
+            return EXIT_INPUT
+        except BrokenPipeError:  # e.g. `plafond ... --json | head`
+            sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - at exit
+            _vastleggen(onderbreking)
+            return EXIT_OK
+        except OSError as exc:  # e.g. a full disk; the message names the file
+            sys.stderr.write(f"fout: {exc.filename or ''}: {exc.strerror or exc}\n")
+            return EXIT_INPUT
+        except Exception as exc:
+            optimize = sys.modules.get("plafond.optimize")  # only a run that imported it
+            if optimize is not None and isinstance(exc, optimize.NoFeasibleAllocation):
+                sys.stderr.write(f"geen oplossing: {exc}\n")
+                return EXIT_INFEASIBLE
+            raise
+    for melding in dict.fromkeys(str(w.message) for w in gevangen):
+        sys.stderr.write(f"waarschuwing: {melding}\n")
+    return code
+
+
+def _vastleggen(onderbreking: _Onderbreking) -> None:
+    """Commit the run's output files, unless an interrupt was seen (then raise it)."""
+    onderbreking.vastleggen = True
     try:
-        return int(args.run(args) or EXIT_OK)
-    except CaseError as exc:
-        sys.stderr.write(f"fout: {exc}\n")
-        return EXIT_INPUT
-    except BrokenPipeError:  # e.g. `plafond ... --json | head`
-        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - silence the flush at exit
-        return EXIT_OK
-    except OSError as exc:  # an output file that cannot be written: a bad -o path
-        sys.stderr.write(f"fout: {exc.filename or ''}: kan niet schrijven: {exc.strerror}\n")
-        return EXIT_INPUT
-    except KeyboardInterrupt:
-        sys.stderr.write("afgebroken\n")
-        return 130
-    except Exception as exc:
-        optimize = sys.modules.get("plafond.optimize")  # only a run that imported it can fail so
-        if optimize is not None and isinstance(exc, optimize.NoFeasibleAllocation):
-            sys.stderr.write(f"geen oplossing: {exc}\n")
-            return EXIT_INFEASIBLE
-        raise
+        if onderbreking.gezien:
+            raise KeyboardInterrupt
+        vastleggen()
+    finally:
+        onderbreking.vastleggen = False
 
 
 if __name__ == "__main__":

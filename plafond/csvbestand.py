@@ -49,7 +49,7 @@ def schrijf_csv(
     """
     frame = frame.copy()
     for kolom in frame.columns:
-        if frame[kolom].dtype == object:
+        if not pd.api.types.is_numeric_dtype(frame[kolom]):  # object or str dtype
             frame[kolom] = frame[kolom].map(lambda v: safe_cell(v) if isinstance(v, str) else v)
     if formaat == "machine":
         frame.to_csv(pad, index=False, encoding="utf-8")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import math
 import sys
 import time
 import warnings
@@ -19,6 +20,9 @@ from plafond.fmt import procent
 #: so that building the parser does not import scipy and every command starts quickly.
 SCENARIOS = 2**17
 METHODES = ("mc", "sobol", "lhs")
+#: Most scenarios of one run: the run keeps one float (8 bytes) per scenario and pot, so
+#: 2^26 scenarios hold 512 MB per pot.
+MAX_SCENARIOS = 2**26
 
 
 def add_case_argument(parser: argparse.ArgumentParser) -> None:
@@ -33,10 +37,29 @@ def load_case_from_args(args: argparse.Namespace) -> Case:
     return load_case(args.case)
 
 
+def json_veilig(obj: Any) -> Any:
+    """``obj`` with every NaN or infinite float as None: valid JSON (``null``).
+
+    A figure that is undefined (the share of a lumpsum of 0, a standard error from one
+    scenario) is written as ``null``, never as ``NaN``.
+    """
+    if isinstance(obj, dict):
+        return {k: json_veilig(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [json_veilig(v) for v in obj]
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj
+
+
+def json_tekst(obj: Any) -> str:
+    """``obj`` as indented JSON text (:func:`json_veilig`), with a final newline."""
+    return json.dumps(json_veilig(obj), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
 def print_json(obj: Any) -> None:
     """Print ``obj`` as JSON on stdout, and nothing else."""
-    json.dump(obj, sys.stdout, ensure_ascii=False, indent=2, allow_nan=False)
-    sys.stdout.write("\n")
+    sys.stdout.write(json_tekst(obj))
 
 
 def check_output_suffix(path: str, allowed: tuple[str, ...]) -> Path:
@@ -68,10 +91,29 @@ class Balk:
         sys.stderr.flush()
 
 
+def aantal_scenarios(tekst: str) -> int:
+    """``-n``: a whole number of scenario's from 1 to :data:`MAX_SCENARIOS` (argparse type)."""
+    try:
+        n = int(tekst)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"het aantal scenario's moet een geheel getal zijn, niet {tekst!r}"
+        ) from None
+    if not 1 <= n <= MAX_SCENARIOS:
+        grens = f"{MAX_SCENARIOS:,}".replace(",", ".")
+        raise argparse.ArgumentTypeError(
+            f"het aantal scenario's moet van 1 tot en met {grens} (2^26) zijn, niet {n}"
+        )
+    return n
+
+
 def add_simulatie_arguments(parser: argparse.ArgumentParser) -> None:
     """Add -n, --seed and --methode (shared by simulate and report)."""
     parser.add_argument(
-        "-n", type=int, default=SCENARIOS, help="aantal scenario's (standaard 2^17)"
+        "-n",
+        type=aantal_scenarios,
+        default=SCENARIOS,
+        help="aantal scenario's (standaard 2^17, hoogstens 2^26)",
     )
     parser.add_argument("--seed", type=int, default=None, help="seed (geheel getal >= 0)")
     parser.add_argument("--methode", choices=METHODES, default="mc", help="steekproef")

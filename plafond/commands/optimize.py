@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,6 +12,7 @@ from plafond.cases.files import atomic_write, safe_cell
 from plafond.commands._common import (
     add_case_argument,
     check_output_suffix,
+    json_tekst,
     load_case_from_args,
     print_json,
 )
@@ -77,8 +77,8 @@ def schrijf(res: optimize.Allocatie, pad: Path, csv_formaat: str = "excel") -> N
     """
     suffix = pad.suffix.lower()
     if suffix == ".json":
-        tekst = json.dumps(res.to_dict(), ensure_ascii=False, indent=2, allow_nan=False)
-        atomic_write(pad, lambda p: p.write_text(tekst + "\n", encoding="utf-8"))
+        tekst = json_tekst(res.to_dict())
+        atomic_write(pad, lambda p: p.write_text(tekst, encoding="utf-8"))
     elif suffix == ".csv":
         atomic_write(
             pad,

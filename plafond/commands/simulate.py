@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +15,7 @@ from plafond.commands._common import (
     add_case_argument,
     add_simulatie_arguments,
     check_output_suffix,
+    json_tekst,
     load_case_from_args,
     print_json,
     simulatie_meldingen,
@@ -106,8 +106,7 @@ def schrijf(
     suffix = pad.suffix.lower()
 
     def json_schrijven(tmp: Path) -> None:
-        tekst = json.dumps(met_record(res, record), ensure_ascii=False, indent=2, allow_nan=False)
-        tmp.write_text(tekst + "\n", encoding="utf-8")
+        tmp.write_text(json_tekst(met_record(res, record)), encoding="utf-8")
 
     def csv_schrijven(tmp: Path) -> None:
         tabel_ = partner_tabel(res).reset_index()

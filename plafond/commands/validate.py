@@ -116,6 +116,20 @@ def render(case: Case, fw: framework.Framework, *, opbouw: bool = False) -> str:
             rechts={1},
         ),
     ]
+    zonder = [a for a, v in fw.lumpsum_per_aanbieder.items() if v <= 0]
+    if zonder:
+        parts.append("")
+        parts += [
+            f"Let op: partner {a} heeft geen lumpsum (geen historie of opslag): simulate "
+            "geeft een terugvordering van 0 en een leeg aandeel in de lumpsum (null in JSON)."
+            for a in zonder
+        ]
+    if not case.vraag:
+        parts += [
+            "",
+            "Let op: de case heeft geen vraag: de kosten van de partners (exploitatie) "
+            "worden niet berekend en zijn 0.",
+        ]
     if opbouw:
         steps = framework.tarief_opbouw(case)
         parts += [

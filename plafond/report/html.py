@@ -223,12 +223,15 @@ def render_html(r: Rapport) -> str:
         for naam in TITELS
         if naam in alle and (naam != "gevoeligheid" or not r.gevoeligheid.empty)
     ]
-    figs = figuren(r)
-    plaatjes = []
-    for k, titel, uitleg in FIGUREN:
-        if k in figs:
-            breed, smal = breed_en_smal(figs[k])
-            plaatjes.append({"id": k, "titel": titel, "uitleg": uitleg, "src": breed, "smal": smal})
+    with matplotlib.rc_context({"text.parse_math": False}):  # case text: never mathtext
+        figs = figuren(r)
+        plaatjes = []
+        for k, titel, uitleg in FIGUREN:
+            if k in figs:
+                breed, smal = breed_en_smal(figs[k])
+                plaatjes.append(
+                    {"id": k, "titel": titel, "uitleg": uitleg, "src": breed, "smal": smal}
+                )
     tekst = {"bron": r.case.bron, "toelichting": r.case.toelichting}
     if r.partner is not None:  # free text that names another partner is left out
         tekst = {k: vrije_tekst(v, r.case, r.partner) for k, v in tekst.items()}

@@ -194,7 +194,7 @@ def maak_rapport(
         verdeling=verdeling,
         simulatie=res,
         gevoeligheid=gevoelig,
-        gevoeligheid_n=gevoeligheid_n,
+        gevoeligheid_n=int(gevoelig.attrs.get("n", gevoeligheid_n)),  # lowered for large cases
         partner=partner,
         bron=bron,
         bron_sha256=bron_sha256,

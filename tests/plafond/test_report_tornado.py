@@ -74,3 +74,27 @@ def test_same_seed_same_table():
     )
     een, twee = tornado(case, 2**11, seed=5), tornado(case, 2**11, seed=5)
     assert een.equals(twee)
+
+
+def test_only_the_widest_lines_are_varied_and_the_rest_counted():
+    from plafond.montecarlo.gevoeligheid import MAX_INVOER
+
+    spreiding = {
+        f"w{i}": {"verdeling": "lognormaal", "gemiddelde": 100_000, "cv": 0.01 * (i + 1)}
+        for i in range(MAX_INVOER + 4)
+    }
+    tabel = tornado(case_from_dict(_case(spreiding)), 2**10, seed=1)
+    c_rijen = tabel[tabel["soort"] == "overige_uitgaven"]["invoer"]
+    # the widest lines are those with the largest cv: w4 … w13
+    assert sorted(c_rijen) == sorted(f"overige uitgaven w{i}/BGI" for i in range(4, 14))
+    assert tabel.attrs["weggelaten"] == 4
+
+
+def test_scenarios_per_run_stay_within_the_budget():
+    from plafond.montecarlo.gevoeligheid import BUDGET, MIN_N, scenarios_per_run
+
+    assert scenarios_per_run(2**14, 23, 10) == 2**14  # small case: n itself
+    m = scenarios_per_run(2**14, 23, 1000)
+    assert m == 2**11 and 23 * 1000 * m <= BUDGET < 23 * 1000 * 2 * m  # largest power of two
+    assert scenarios_per_run(2**14, 23, 10**7) == MIN_N
+    assert scenarios_per_run(100, 23, 10**7) == 100
