@@ -20,6 +20,7 @@ from plafond.commands._common import (
     print_json,
     simulatie_meldingen,
 )
+from plafond.commands._keuze import add_precisie_arguments, met_precisie, seed_van
 from plafond.fmt import euro, getal, procent, tabel
 from plafond.xlsx import Tabel, schrijf_werkboek
 
@@ -38,6 +39,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--kans", type=float, default=None, help="gezocht: plafond met deze overschrijdingskans"
     )
+    add_precisie_arguments(p)
     p.add_argument("-o", "--output", default=None, help="schrijf naar .json, .csv of .xlsx")
     p.add_argument("--json", action="store_true", help="het resultaat als JSON op stdout")
     p.add_argument("--quiet", action="store_true", help="geen voortgangsbalk")
@@ -50,23 +52,49 @@ def run(args: argparse.Namespace) -> int:
 
     case = load_case_from_args(args)
     uit = check_output_suffix(args.output, (".json", ".csv", ".xlsx")) if args.output else None
-    stil = args.json or args.quiet or args.n < VOORTGANG_VANAF
+    stil = args.json or args.quiet or (args.n < VOORTGANG_VANAF and args.precisie is None)
     with simulatie_meldingen(args.case):
-        res = montecarlo.simulate(
-            case,
-            args.n,
-            seed=args.seed,
-            methode=args.methode,
-            kans=args.kans,
-            voortgang=None if stil else Balk(),
+        from plafond.montecarlo.precisie import maat_simulatie
+
+        seed = seed_van(args)
+        res, precisie = met_precisie(
+            args,
+            lambda n: montecarlo.simulate(
+                case,
+                n,
+                seed=seed,
+                methode=args.methode,
+                kans=args.kans,
+                voortgang=None if stil else Balk(),
+            ),
+            maat_simulatie,
         )
     if uit is not None:
-        schrijf(res, uit)
+        schrijf(res, uit, precisie)
     if args.json:
-        print_json(res.to_dict())
+        print_json(document(res, precisie))
     else:
         print(render(res))
+        if precisie is not None:
+            print(precisie_regel(precisie))
     return 0
+
+
+def document(res: SimulatieResultaat, precisie: dict | None = None) -> dict:
+    """The simulate JSON, with the precision reached when a run was to precision."""
+    d = res.to_dict()
+    if precisie is not None:
+        d["precisie"] = precisie
+    return d
+
+
+def precisie_regel(p: dict) -> str:
+    """One line: the precision asked and reached (Dutch)."""
+    bereikt = "bereikt" if p["bereikt"] else "NIET bereikt: maximum aantal scenario's"
+    tekst = f"Precisie: halve breedte overschrijdingskans {procent(p['halve_breedte'], 3)}"
+    if p["relatief"] is not None:
+        tekst += f", grootste relatieve se terugvordering {procent(p['relatief'], 2)}"
+    return f"{tekst} ({bereikt}; stappen {', '.join(getal(n, 0) for n in p['stappen'])})"
 
 
 def partner_tabel(res: SimulatieResultaat) -> pd.DataFrame:
@@ -80,12 +108,13 @@ def partner_tabel(res: SimulatieResultaat) -> pd.DataFrame:
     )
 
 
-def schrijf(res: SimulatieResultaat, pad: Path) -> None:
+def schrijf(res: SimulatieResultaat, pad: Path, precisie: dict | None = None) -> None:
     """Write the result: .json (the JSON), .csv (the partner table), .xlsx (four sheets)."""
     suffix = pad.suffix.lower()
 
     def json_schrijven(tmp: Path) -> None:
-        tmp.write_text(json.dumps(res.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
+        tekst = json.dumps(document(res, precisie), ensure_ascii=False, indent=2)
+        tmp.write_text(tekst, encoding="utf-8")
 
     def csv_schrijven(tmp: Path) -> None:
         tabel_ = partner_tabel(res).reset_index()
