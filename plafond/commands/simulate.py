@@ -40,6 +40,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "--kans", type=float, default=None, help="gezocht: plafond met deze overschrijdingskans"
     )
     add_precisie_arguments(p)
+    p.add_argument(
+        "--allocatie",
+        default=None,
+        metavar="F.json",
+        help="simuleer met het bedrag per partner uit de JSON van plafond optimize -o",
+    )
     p.add_argument("-o", "--output", default=None, help="schrijf naar .json, .csv of .xlsx")
     p.add_argument("--json", action="store_true", help="het resultaat als JSON op stdout")
     p.add_argument("--quiet", action="store_true", help="geen voortgangsbalk")
@@ -53,6 +59,7 @@ def run(args: argparse.Namespace) -> int:
     case = load_case_from_args(args)
     uit = check_output_suffix(args.output, (".json", ".csv", ".xlsx")) if args.output else None
     stil = args.json or args.quiet or (args.n < VOORTGANG_VANAF and args.precisie is None)
+    lumpsum = None if args.allocatie is None else lees_allocatie(args.allocatie)
     with simulatie_meldingen(args.case):
         from plafond.montecarlo.precisie import maat_simulatie
 
@@ -65,6 +72,7 @@ def run(args: argparse.Namespace) -> int:
                 seed=seed,
                 methode=args.methode,
                 kans=args.kans,
+                lumpsum_per_aanbieder=lumpsum,
                 voortgang=None if stil else Balk(),
             ),
             maat_simulatie,
@@ -78,6 +86,20 @@ def run(args: argparse.Namespace) -> int:
         if precisie is not None:
             print(precisie_regel(precisie))
     return 0
+
+
+def lees_allocatie(pad: str) -> dict[str, float]:
+    """Bedrag per partner from the JSON written by ``plafond optimize -o F.json``."""
+    from plafond.cases import CaseError
+    from plafond.risico import lumpsum_uit_json
+
+    try:
+        document = json.loads(Path(pad).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CaseError(pad, "", "bestand niet gevonden") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CaseError(pad, "", f"geen geldige JSON ({exc.__class__.__name__})") from None
+    return lumpsum_uit_json(document, pad)
 
 
 def document(res: SimulatieResultaat, precisie: dict | None = None) -> dict:
