@@ -15,7 +15,17 @@ from collections.abc import Sequence
 from plafond.cases import CaseError
 
 #: Subcommands, in the order `plafond --help` lists them (modules in plafond/commands/).
-COMMANDS = ["cases", "validate", "template", "optimize", "simulate", "frontier", "regel", "report"]
+COMMANDS = [
+    "cases",
+    "validate",
+    "template",
+    "optimize",
+    "simulate",
+    "frontier",
+    "regel",
+    "sweep",
+    "report",
+]
 
 EXIT_OK, EXIT_BUG, EXIT_INPUT, EXIT_INFEASIBLE = 0, 1, 2, 3
 
