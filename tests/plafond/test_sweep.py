@@ -7,15 +7,14 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pandas as pd
+import plafond.montecarlo as mc
 import pytest
 import yaml
-
-import plafond.montecarlo as mc
 from plafond.cases import bundled_path, case_from_dict
+
 from plafond.cli import main
 from plafond.sweep import lees_raster, sweep
 
@@ -101,10 +100,11 @@ def test_dask_scheduler_and_two_workers_equal_local_run(raster, lokaal):
     processen = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", poort,
                                    "--no-dashboard"], **stil)]  # fmt: skip
     try:
-        time.sleep(1.0)
         processen += [
-            subprocess.Popen([dask, "worker", adres, "--nthreads", "1", "--no-dashboard",
-                              "--host", "127.0.0.1"], **stil)  # fmt: skip
+            subprocess.Popen(
+                [dask, "worker", adres, "--nthreads", "1", "--no-dashboard", "--host", "127.0.0.1"],
+                **stil,
+            )  # fmt: skip
             for _ in range(2)
         ]
         from distributed import Client
@@ -115,8 +115,8 @@ def test_dask_scheduler_and_two_workers_equal_local_run(raster, lokaal):
         op_cluster = sweep(lees_raster(raster), scheduler=adres)
         pd.testing.assert_frame_equal(op_cluster, lokaal)
     finally:
-        for p in reversed(processen):
-            p.terminate()
+        for p in processen:  # our own three processes, by their handle
+            p.kill()
         for p in processen:
             p.wait(timeout=20)
 
