@@ -40,7 +40,7 @@ import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 
 from .highs import SolverOpties, Status, compileer, kolom_posities, los_op
-from .model import Doel, _groepen, _rijen, build_model
+from .model import Doel, ModelIndex, _groepen, _rijen, build_model
 from .onhaalbaar import Conflict, NoFeasibleAllocation
 from .probleem import AllocationProblem
 from .resultaat import Allocatie, extraheer
@@ -51,6 +51,7 @@ __all__ = [
     "RisicoAllocatie",
     "allocate_risico",
     "bedrag_volume",
+    "build_risico_model",
     "uitgaven",
 ]
 
@@ -254,6 +255,22 @@ def bedrag_volume(pr: AllocationProblem, res: Allocatie) -> tuple[np.ndarray, np
     return rij["bedrag"].to_numpy(), rij["volume"].to_numpy()
 
 
+def build_risico_model(
+    pr: AllocationProblem, sc: RisicoScenarios, eis: RisicoEis, doel: Doel | str = Doel.KOSTEN
+) -> tuple[pyo.ConcreteModel, ModelIndex]:
+    """The allocation model of ``pr`` with the scenario rows and the risk constraint."""
+    m, index = build_model(pr, doel)
+    with PauseGC():
+        _scenario_uitgaven(m, pr, sc)
+        if eis.vorm == "cvar_kans":
+            _cvar_rijen(m, sc, 1.0 - float(eis.kans), pr.plafond, None)
+        elif eis.vorm == "cvar":
+            _cvar_rijen(m, sc, CVAR_NIVEAU, float(eis.cvar), pr.plafond)
+        else:
+            _binaire_rijen(m, pr, sc, float(eis.kans))
+    return m, index
+
+
 def allocate_risico(
     pr: AllocationProblem,
     sc: RisicoScenarios,
@@ -274,15 +291,7 @@ def allocate_risico(
     if sc.vraag.shape != (sc.n, g, p) or sc.prijs_overig.shape != (g, p):
         raise ValueError("scenario's passen niet bij het probleem (vorm van vraag of prijs)")
     t0 = time.perf_counter()
-    m, index = build_model(pr, doel)
-    with PauseGC():
-        _scenario_uitgaven(m, pr, sc)
-        if eis.vorm == "cvar_kans":
-            _cvar_rijen(m, sc, 1.0 - float(eis.kans), pr.plafond, None)
-        elif eis.vorm == "cvar":
-            _cvar_rijen(m, sc, CVAR_NIVEAU, float(eis.cvar), pr.plafond)
-        else:
-            _binaire_rijen(m, pr, sc, float(eis.kans))
+    m, index = build_risico_model(pr, sc, eis, doel)
     t1 = time.perf_counter()
     matrix = compileer(m)
     t2 = time.perf_counter()
