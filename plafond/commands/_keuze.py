@@ -53,3 +53,22 @@ def met_precisie(
         max_n=args.max_n,
     )
     return p.resultaat, p.to_dict(args.precisie, args.precisie_relatief)
+
+
+def n_voor_precisie(args: argparse.Namespace, case: Any, stil: bool) -> int:
+    """The n a run of ``case`` (its own lumpsum, ``args.seed``) needs for --precisie; said on
+    stderr unless ``stil``."""
+    import sys
+
+    import plafond.montecarlo as mc
+    from plafond.montecarlo.precisie import maat_simulatie
+
+    res, precisie = met_precisie(
+        args, lambda n: mc.simulate(case, n, seed=args.seed, methode=args.methode), maat_simulatie
+    )
+    if not stil and precisie is not None:
+        sys.stderr.write(
+            f"precisie: {res.scenarios} scenario's, halve breedte "
+            f"{precisie['halve_breedte']:.5f} (bereikt: {precisie['bereikt']})\n"
+        )
+    return int(res.scenarios)
