@@ -61,21 +61,25 @@ class Toets:
     interval: tuple[float, float]
     n: int
     seed: int
+    cvar95_overschrijding: float
 
     def to_dict(self) -> dict[str, Any]:
         """``{overschrijdingskans, interval, n, seed}``."""
         return {"overschrijdingskans": self.overschrijdingskans, "interval": list(self.interval),
-                "n": self.n, "seed": self.seed}  # fmt: skip
+                "n": self.n, "seed": self.seed,
+                "cvar95_overschrijding": round(self.cvar95_overschrijding, 2)}  # fmt: skip
 
 
 def toets(pr: Any, allocatie: Any, sc: Any, seed: int) -> Toets:
     """The overschrijdingskans of ``allocatie`` (an optimize.Allocatie) on rows ``sc``."""
     from plafond.montecarlo.schatters import wilson
-    from plafond.optimize.risico import bedrag_volume, uitgaven
+    from plafond.optimize.risico import CVAR_NIVEAU, _cvar, bedrag_volume, uitgaven
 
     bedrag, volume = bedrag_volume(pr, allocatie)
-    boven = int(np.count_nonzero(uitgaven(pr, bedrag, volume, sc) > pr.plafond))
-    return Toets(boven / sc.n, wilson(boven, sc.n), sc.n, seed)
+    l_s = uitgaven(pr, bedrag, volume, sc)
+    boven = int(np.count_nonzero(l_s > pr.plafond))
+    cvar = _cvar(np.maximum(l_s - pr.plafond, 0.0), CVAR_NIVEAU)
+    return Toets(boven / sc.n, wilson(boven, sc.n), sc.n, seed, cvar)
 
 
 def lumpsum_uit_json(document: Any, bron: str) -> dict[str, float]:

@@ -137,7 +137,9 @@ def render_risico(d: dict) -> str:
         f"in de steekproef: overschrijdingskans {procent(r['overschrijdingskans'], 2)}, "
         f"CVaR 95% {euro(r['cvar95_overschrijding'])}",
         f"toets op {getal(t['n'], 0)} verse scenario's (seed {t['seed']}): "
-        f"{procent(t['overschrijdingskans'], 2)} ({procent(lo, 2)} – {procent(hi, 2)})",
+        f"{procent(t['overschrijdingskans'], 2)} ({procent(lo, 2)} – {procent(hi, 2)}), "
+        f"CVaR 95% {euro(t['cvar95_overschrijding'])}",
         f"deterministische verdeling: {procent(det['toets']['overschrijdingskans'], 2)} "
-        f"({procent(dlo, 2)} – {procent(dhi, 2)}); meerkosten {euro(det['meerkosten'])}",
+        f"({procent(dlo, 2)} – {procent(dhi, 2)}), CVaR 95% "
+        f"{euro(det['toets']['cvar95_overschrijding'])}; meerkosten {euro(det['meerkosten'])}",
     ])  # fmt: skip
