@@ -12,12 +12,13 @@ import io
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
-
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING, Any
 
 from plafond.cases.files import atomic_write, safe_cell
 from plafond.xlsx import Tabel, schrijf_werkboek
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 UITVOER = (".json", ".csv", ".xlsx", ".html")
 
