@@ -30,6 +30,9 @@ COMMANDS = [
     "simulate",
     "vergelijk",
     "prognose",
+    "frontier",
+    "regel",
+    "sweep",
     "report",
 ]
 

@@ -41,6 +41,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", metavar="F", help="schrijf naar F (.xlsx, .csv of .json)")
     add_csv_argument(p)
     p.add_argument("--json", action="store_true", help="het resultaat als JSON op stdout")
+    from plafond.commands._risico import add_risico_arguments
+
+    add_risico_arguments(p)
     p.set_defaults(run=run)
 
 
@@ -50,6 +53,10 @@ def run(args: argparse.Namespace) -> int:
 
     uit = check_output_suffix(args.output, UITVOER) if args.output else None
     case = load_case_from_args(args)
+    if args.kans is not None or args.cvar is not None:
+        from plafond.commands._risico import run_risico
+
+        return run_risico(args, case, uit)
     res = optimize.allocate(case, doel=args.doel)
     if uit is not None:
         schrijf(res, uit, args.csv_formaat)

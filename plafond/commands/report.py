@@ -12,6 +12,7 @@ from plafond.commands._common import (
     check_output_suffix,
     simulatie_meldingen,
 )
+from plafond.commands._keuze import add_precisie_arguments, n_voor_precisie, seed_van
 from plafond.commands.simulate import VOORTGANG_VANAF
 
 UITVOER = (".xlsx", ".html")
@@ -40,6 +41,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="sla de gevoeligheidsanalyse (tornado) over: sneller",
     )
+    add_precisie_arguments(p)
     p.add_argument("--quiet", action="store_true", help="geen voortgangsbalk")
     p.set_defaults(run=run)
 
@@ -55,6 +57,9 @@ def run(args: argparse.Namespace) -> int:
     bron = invoerbestand(args.case)
     stil = args.quiet
     with simulatie_meldingen(args.case):
+        args.seed = seed_van(args)
+        if args.precisie is not None or args.precisie_relatief is not None:
+            args.n = n_voor_precisie(args, case, stil)
         rapport = maak_rapport(
             case,
             allocatie=args.allocatie,

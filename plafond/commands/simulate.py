@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,7 @@ from plafond.commands._common import (
     print_json,
     simulatie_meldingen,
 )
+from plafond.commands._keuze import add_precisie_arguments, met_precisie, seed_van
 from plafond.csvbestand import add_csv_argument, schrijf_csv
 from plafond.fmt import euro, getal, procent, tabel
 from plafond.herkomst import herhaal_opdracht, run_record
@@ -44,6 +46,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         default=None,
         help="gezocht: plafond met deze overschrijdingskans (0,10 of 10%%)",
     )
+    add_precisie_arguments(p)
+    p.add_argument(
+        "--allocatie",
+        default=None,
+        metavar="F.json",
+        help="simuleer met het bedrag per partner uit de JSON van plafond optimize -o",
+    )
     p.add_argument("-o", "--output", default=None, help="schrijf naar .json, .csv of .xlsx")
     add_csv_argument(p)
     p.add_argument("--json", action="store_true", help="het resultaat als JSON op stdout")
@@ -57,30 +66,74 @@ def run(args: argparse.Namespace) -> int:
 
     case = load_case_from_args(args)
     uit = check_output_suffix(args.output, (".json", ".csv", ".xlsx")) if args.output else None
-    stil = args.json or args.quiet or args.n < VOORTGANG_VANAF
+    stil = args.json or args.quiet or (args.n < VOORTGANG_VANAF and args.precisie is None)
+    lumpsum = None if args.allocatie is None else lees_allocatie(args.allocatie)
     with simulatie_meldingen(args.case):
-        res = montecarlo.simulate(
-            case,
-            args.n,
-            seed=args.seed,
-            methode=args.methode,
-            kans=args.kans,
-            voortgang=None if stil else Balk(),
+        from plafond.montecarlo.precisie import maat_simulatie
+
+        seed = seed_van(args)
+        res, precisie = met_precisie(
+            args,
+            lambda n: montecarlo.simulate(
+                case,
+                n,
+                seed=seed,
+                methode=args.methode,
+                kans=args.kans,
+                lumpsum_per_aanbieder=lumpsum,
+                voortgang=None if stil else Balk(),
+            ),
+            maat_simulatie,
         )
     record = run_record(args.case, seed=res.seed, scenarios=res.scenarios, methode=res.methode)
     if uit is not None:
-        schrijf(res, uit, record, args.csv_formaat)
+        schrijf(res, uit, record, args.csv_formaat, precisie)
     if args.json:
-        print_json(met_record(res, record))
+        print_json(met_record(res, record, precisie))
     else:
         print(render(res))
+        if precisie is not None:
+            print(precisie_regel(precisie))
         print(f"\nHerhalen: {herhaal_opdracht('simulate', args.case, record)}")
     return 0
 
 
-def met_record(res: SimulatieResultaat, record: dict[str, Any]) -> dict[str, Any]:
-    """The simulate JSON with the run record under ``run`` (see :mod:`plafond.herkomst`)."""
-    return res.to_dict() | {"run": record}
+def met_record(
+    res: SimulatieResultaat, record: dict[str, Any], precisie: dict | None = None
+) -> dict[str, Any]:
+    """The simulate JSON (:func:`document`) with the run record under ``run``."""
+    return document(res, precisie) | {"run": record}
+
+
+def lees_allocatie(pad: str) -> dict[str, float]:
+    """Bedrag per partner from the JSON written by ``plafond optimize -o F.json``."""
+    from plafond.cases import CaseError
+    from plafond.risico import lumpsum_uit_json
+
+    try:
+        document = json.loads(Path(pad).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CaseError(pad, "", "bestand niet gevonden") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CaseError(pad, "", f"geen geldige JSON ({exc.__class__.__name__})") from None
+    return lumpsum_uit_json(document, pad)
+
+
+def document(res: SimulatieResultaat, precisie: dict | None = None) -> dict:
+    """The simulate JSON, with the precision reached when a run was to precision."""
+    d = res.to_dict()
+    if precisie is not None:
+        d["precisie"] = precisie
+    return d
+
+
+def precisie_regel(p: dict) -> str:
+    """One line: the precision asked and reached (Dutch)."""
+    bereikt = "bereikt" if p["bereikt"] else "NIET bereikt: maximum aantal scenario's"
+    tekst = f"Precisie: halve breedte overschrijdingskans {procent(p['halve_breedte'], 3)}"
+    if p["relatief"] is not None:
+        tekst += f", grootste relatieve se terugvordering {procent(p['relatief'], 2)}"
+    return f"{tekst} ({bereikt}; stappen {', '.join(getal(n, 0) for n in p['stappen'])})"
 
 
 def partner_tabel(res: SimulatieResultaat) -> pd.DataFrame:
@@ -95,7 +148,11 @@ def partner_tabel(res: SimulatieResultaat) -> pd.DataFrame:
 
 
 def schrijf(
-    res: SimulatieResultaat, pad: Path, record: dict[str, Any], csv_formaat: str = "excel"
+    res: SimulatieResultaat,
+    pad: Path,
+    record: dict[str, Any],
+    csv_formaat: str = "excel",
+    precisie: dict | None = None,
 ) -> None:
     """Write the result: .json (the JSON), .csv (the partner table), .xlsx (five sheets).
 
@@ -106,7 +163,7 @@ def schrijf(
     suffix = pad.suffix.lower()
 
     def json_schrijven(tmp: Path) -> None:
-        tmp.write_text(json_tekst(met_record(res, record)), encoding="utf-8")
+        tmp.write_text(json_tekst(met_record(res, record, precisie)), encoding="utf-8")
 
     def csv_schrijven(tmp: Path) -> None:
         tabel_ = partner_tabel(res).reset_index()

@@ -1,0 +1,374 @@
+"""Many plafonds and many rules on one set of scenarios: the machinery of the frontier.
+
+Spending does not depend on the plafond or on the risk-sharing rule, so one run of the
+engine serves every candidate: :func:`trek` keeps the run's spending (total and per pot,
+in whole cents) as :class:`Scenarios`, and :func:`evalueer` applies one
+:class:`~montecarlo.risicodeling.Regel` to those arrays with the same rule function the
+engine uses. Each evaluated point therefore equals ``simulate`` of the case with that
+plafond or rule (same seed and n) to the cent: counts are exact, sums are taken over whole
+cents (exact integers in float64 up to 2^53 cents), the engine sums the same cents per
+stroom.
+
+Only the scenarios that can have a claw-back are passed through the rule: with one pot and
+no shared onderschrijding that is the tail above the plafond of the sorted spending; with
+more pots (or an onderschrijding) every scenario.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+from plafond.montecarlo import schatters
+from plafond.montecarlo.motor import Model, draai
+from plafond.montecarlo.risicodeling import Regel, centen, terugvordering_compact
+
+if TYPE_CHECKING:
+    from plafond.cases import Case
+
+FloatArray = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Scenarios:
+    """A run's spending, kept for evaluating any plafond or rule on it.
+
+    Attributes
+    ----------
+    case, seed, methode
+        The run.
+    model
+        The engine's arrays of the case (lumpsum per partner, the case's own rule).
+    uitgaven
+        Total spending per scenario, sorted ascending (euro, read-only).
+    uitgaven_c
+        The same in whole cents, as the rule sees it.
+    per_pot_c
+        Spending per pot in whole cents, columns in the order of ``uitgaven``, shape
+        ``(K, n)``; None with one pot.
+    """
+
+    case: str
+    seed: int
+    methode: str
+    model: Model
+    uitgaven: FloatArray = field(repr=False)
+    uitgaven_c: FloatArray = field(repr=False)
+    per_pot_c: FloatArray | None = field(repr=False, default=None)
+
+    @property
+    def scenarios(self) -> int:
+        """Number of scenarios n."""
+        return int(self.uitgaven.size)
+
+    @property
+    def partners(self) -> list[str]:
+        """Partner ids (the rule's partner axis)."""
+        return list(self.model.partners) or [f"p{i + 1}" for i in range(self.model.lumpsum.size)]
+
+
+def uit_spending(
+    model: Model,
+    uitgaven: FloatArray,
+    uitgaven_per_pot: FloatArray | None,
+    *,
+    case: str,
+    seed: int,
+    methode: str,
+) -> Scenarios:
+    """:class:`Scenarios` from a run's spending (euro; total ``(n,)``, per pot ``(K, n)``)."""
+    per_pot = None
+    if uitgaven_per_pot is not None and uitgaven_per_pot.shape[0] > 1:
+        volgorde = np.argsort(uitgaven, kind="stable")
+        totaal = np.asarray(uitgaven)[volgorde]
+        per_pot = centen(np.asarray(uitgaven_per_pot)[:, volgorde])
+    else:
+        totaal = np.sort(uitgaven)
+    t_c = centen(totaal)
+    for a in (totaal, t_c, per_pot):
+        if a is not None:
+            a.flags.writeable = False
+    return Scenarios(case, seed, methode, model, totaal, t_c, per_pot)
+
+
+def trek(
+    case: Case,
+    n: int,
+    *,
+    seed: int,
+    methode: str = "mc",
+    lumpsum_per_aanbieder: Mapping[str, float] | None = None,
+    werkers: int | None = None,
+    voortgang: Callable[[int, int], None] | None = None,
+) -> Scenarios:
+    """Run the engine once (as ``simulate`` does) and keep its spending."""
+    from plafond.montecarlo.model import bouw_model
+
+    model = bouw_model(case, lumpsum_per_aanbieder)
+    ruw = draai(model, n, seed=seed, methode=methode, werkers=werkers, voortgang=voortgang)
+    return uit_spending(
+        model, ruw.uitgaven, ruw.uitgaven_per_pot, case=case.naam, seed=seed, methode=methode
+    )
+
+
+@dataclass(frozen=True)
+class Evaluatie:
+    """One rule on the scenarios: the sums behind every estimate (euro; counts as ints).
+
+    Attributes
+    ----------
+    plafond
+        Total plafond A of the rule (euro).
+    n, o_kans, o_som, o_kwadraat, cvar95
+        Scenarios; with an overschrijding; its sum and sum of squares; CVaR 95 %.
+    t_som, t_kwadraat, t_kans, p95
+        Per partner: sum, sum of squares, scenarios with a claw-back, 95th percentile.
+    netto_kans
+        Scenarios where the gemeente's net overrun (overschrijding minus the partners'
+        terugvordering) exceeds the reserve.
+    netto_som
+        Sum over scenarios of the net overrun max(0, O - T) (euro).
+    """
+
+    plafond: float
+    n: int
+    o_kans: int
+    o_som: float
+    o_kwadraat: float
+    cvar95: float
+    t_som: FloatArray
+    t_kwadraat: FloatArray
+    t_kans: FloatArray
+    p95: FloatArray
+    netto_kans: float
+    netto_som: float
+
+
+def _p95(sc: Scenarios, regel: Regel, wie: NDArray[np.intp], deel_c: FloatArray) -> FloatArray:
+    """Each partner's 95th percentile of terugvordering (euro), as ``simulate`` computes it."""
+    n = sc.scenarios
+    if sc.per_pot_c is None:  # one pot: a non-decreasing function of total spending
+        q = sc.uitgaven[max(math.ceil(0.95 * n) - 1, 0)]  # np.quantile's inverted_cdf
+        _, d = terugvordering_compact(centen(np.array([[q]])), regel)
+        return d[:, 0] / 100.0 if d.size else np.zeros(regel.partners)
+    volledig = np.zeros((regel.partners, n))
+    volledig[:, wie] = deel_c / 100.0
+    return np.quantile(volledig, 0.95, axis=1, method="inverted_cdf")
+
+
+def evalueer(sc: Scenarios, regel: Regel, reserve: float = 0.0, *, netto: bool = True) -> Evaluatie:
+    """Apply ``regel`` to the scenarios' spending (module docstring: why this equals simulate).
+
+    Parameters
+    ----------
+    sc
+        The run's spending.
+    regel
+        A rule with the same partners and pots as the run's model.
+    reserve
+        The gemeente's reserve (euro): ``netto_kans`` counts scenarios whose net overrun
+        exceeds it.
+    netto
+        False: skip the net overrun (``netto_kans`` and ``netto_som`` are then NaN).
+    """
+    n = sc.scenarios
+    a_c = float(centen(float(regel.plafond.sum())))
+    start = int(np.searchsorted(sc.uitgaven_c, a_c, side="right"))
+    staart = sc.uitgaven_c[start:]
+    over_c = staart - a_c
+    alles = sc.per_pot_c is not None or regel.onderschrijding > 0.0
+    if sc.per_pot_c is not None:
+        basis, begin = sc.per_pot_c, 0
+    elif alles:
+        basis, begin = sc.uitgaven_c[None, :], 0
+    else:
+        basis, begin = staart[None, :], start
+    wie, deel_c = terugvordering_compact(basis, regel)
+    netto_kans, netto_som = math.nan, math.nan
+    if netto:  # the partners' total per scenario of the tail: the gemeente's net overrun
+        terug_staart = np.zeros(staart.size)
+        idx = wie + begin - start
+        binnen = idx >= 0
+        terug_staart[idx[binnen]] = deel_c[:, binnen].sum(axis=0)
+        netto_c = np.maximum(over_c - terug_staart, 0.0)
+        netto_kans = int(np.count_nonzero(netto_c > centen(reserve)))
+        netto_som = float(netto_c.sum()) / 100.0
+    k = max(1, math.ceil(0.05 * n - 1e-9))
+    staart95 = np.maximum(sc.uitgaven_c[n - k :] - a_c, 0.0)
+    return Evaluatie(
+        plafond=float(regel.plafond.sum()),
+        n=n,
+        o_kans=int(staart.size),
+        o_som=float(over_c.sum()) / 100.0,
+        o_kwadraat=float(np.dot(over_c, over_c)) / 1e4,
+        cvar95=float(staart95.mean()) / 100.0,
+        t_som=deel_c.sum(axis=1) / 100.0,
+        t_kwadraat=np.einsum("ij,ij->i", deel_c, deel_c) / 1e4,
+        t_kans=np.count_nonzero(deel_c > 0, axis=1).astype(np.float64),
+        p95=_p95(sc, regel, wie, deel_c),
+        netto_kans=netto_kans,
+        netto_som=netto_som,
+    )
+
+
+def evalueer_alle(
+    sc: Scenarios, regels: Sequence[Regel], reserve: float = 0.0, *, netto: bool = True
+) -> list[Evaluatie]:
+    """:func:`evalueer` for every rule, spread over the cores (numpy releases the GIL)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from threadpoolctl import threadpool_limits
+
+    werkers = max(1, min(os.cpu_count() or 1, len(regels)))
+    with threadpool_limits(limits=1, user_api="blas"):
+        if werkers == 1:
+            return [evalueer(sc, r, reserve, netto=netto) for r in regels]
+        with ThreadPoolExecutor(werkers) as pool:
+            return list(pool.map(lambda r: evalueer(sc, r, reserve, netto=netto), regels))
+
+
+def regel_bij_plafond(sc: Scenarios, plafond: float, case: Case | None = None) -> Regel:
+    """The run's rule with total plafond ``plafond`` (euro), as the case would set it.
+
+    With one pot the plafond is that number. With more pots each pot's plafond follows the
+    case (``kader.plafond`` set and the model rebuilt), so it is the split ``simulate``
+    uses; that needs the ``case``.
+    """
+    regel = sc.model.regel
+    if regel.plafond.size == 1:
+        return _met(regel, plafond=np.array([float(plafond)]))
+    if case is None:
+        raise ValueError("met meer potten is de case nodig om het plafond te verdelen")
+    from plafond.cases.wijzig import met_waarden
+    from plafond.montecarlo.model import bouw_model
+
+    lumpsum = dict(zip(sc.partners, sc.model.lumpsum.tolist(), strict=True))
+    return bouw_model(met_waarden(case, {"kader.plafond": float(plafond)}), lumpsum).regel
+
+
+def _met(regel: Regel, **velden: Any) -> Regel:
+    """``regel`` with some fields replaced, its (normalised) weights kept bit for bit."""
+    nieuw = copy.copy(regel)
+    for naam, waarde in velden.items():
+        object.__setattr__(nieuw, naam, waarde)
+    return nieuw
+
+
+def regel_met(
+    sc: Scenarios,
+    regel: Regel,
+    *,
+    aandeel_partners: float,
+    drempel: float,
+    maximum: float | None,
+) -> Regel:
+    """``regel`` with other parameters (maximum: a fraction of each lumpsum, or None)."""
+    return _met(
+        regel,
+        aandeel_partners=float(aandeel_partners),
+        drempel=float(drempel),
+        maximum=None if maximum is None else float(maximum) * sc.model.lumpsum,
+    )
+
+
+def tabellen(
+    sc: Scenarios, evaluaties: Sequence[Evaluatie], index: pd.Index
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The estimates of many evaluations: one row per rule, and per rule and partner.
+
+    Returns
+    -------
+    punten
+        Indexed by ``index``: plafond, overschrijdingskans, ci_laag, ci_hoog (fractions),
+        verwachte_overschrijding, verwachte_overschrijding_se, cvar95_overschrijding,
+        terugvordering_totaal, netto_kosten (E[spending] - E[terugvordering]),
+        netto_overschrijding (E[max(0, O - T)]), kans_netto (fraction).
+    terugvordering
+        Indexed by ``index`` × aanbieder: lumpsum, verwacht, se, kans, p95, aandeel_lumpsum.
+    """
+    n = sc.scenarios
+    gemiddelde = float(sc.uitgaven.mean())
+    rijen, partner_rijen = [], []
+    lumpsum = sc.model.lumpsum
+    for e in evaluaties:
+        o, o_se = schatters.gemiddelde_se(e.o_som, e.o_kwadraat, n)
+        lo, hi = schatters.wilson(e.o_kans, n)
+        t = e.t_som / n
+        rijen.append(
+            {
+                "plafond": e.plafond,
+                "overschrijdingskans": e.o_kans / n,
+                "ci_laag": lo,
+                "ci_hoog": hi,
+                "verwachte_overschrijding": o,
+                "verwachte_overschrijding_se": o_se,
+                "cvar95_overschrijding": e.cvar95,
+                "terugvordering_totaal": float(t.sum()),
+                "netto_kosten": gemiddelde - float(t.sum()),
+                "netto_overschrijding": e.netto_som / n,
+                "kans_netto": e.netto_kans / n,
+            }
+        )
+        for i, a in enumerate(sc.partners):
+            _, se = schatters.gemiddelde_se(float(e.t_som[i]), float(e.t_kwadraat[i]), n)
+            partner_rijen.append(
+                {
+                    "aanbieder": a,
+                    "lumpsum": float(lumpsum[i]),
+                    "verwacht": float(t[i]),
+                    "se": se,
+                    "kans": float(e.t_kans[i]) / n,
+                    "p95": float(e.p95[i]),
+                    "aandeel_lumpsum": float(t[i] / lumpsum[i]) if lumpsum[i] > 0 else math.nan,
+                }
+            )
+    punten = pd.DataFrame(rijen, index=index)
+    p = len(sc.partners)
+    terug_index = pd.MultiIndex.from_tuples(
+        [(*(k if isinstance(k, tuple) else (k,)), r["aanbieder"]) for k in index
+         for r in partner_rijen[:p]],
+        names=[*index.names, "aanbieder"],
+    )  # fmt: skip
+    terug = pd.DataFrame(partner_rijen, index=terug_index).drop(columns="aanbieder")
+    return punten, terug
+
+
+def standaard_plafonds(sc: Scenarios, van: float | None, tot: float | None, stappen: int):
+    """Plafond values from ``van`` to ``tot`` (default: spending p50 and p99.5), euro."""
+    if stappen < 1:
+        raise ValueError(f"stappen moet minstens 1 zijn, niet {stappen}")
+    lo = float(np.quantile(sc.uitgaven, 0.5)) if van is None else float(van)
+    hi = float(np.quantile(sc.uitgaven, 0.995)) if tot is None else float(tot)
+    if van is None:
+        lo = math.floor(lo / 10_000) * 10_000.0
+    if tot is None:
+        hi = math.ceil(hi / 10_000) * 10_000.0
+    if hi < lo:
+        raise ValueError(f"--tot ({hi:.2f}) ligt onder --van ({lo:.2f})")
+    return np.linspace(lo, hi, stappen) if stappen > 1 else np.array([lo])
+
+
+def waarden_json(frame: pd.DataFrame, geld: Sequence[str]) -> list[dict[str, Any]]:
+    """Rows as dicts, money columns rounded to the cent (NaN as None)."""
+    uit = []
+    for rij in frame.to_dict(orient="records"):
+        uit.append(
+            {
+                k: (
+                    None
+                    if isinstance(v, float) and math.isnan(v)
+                    else round(v, 2)
+                    if k in geld and v is not None
+                    else v
+                )
+                for k, v in rij.items()
+            }  # fmt: skip
+        )
+    return uit
