@@ -233,7 +233,8 @@ def _value(value: Any, column: str) -> Any:
             value = value.strip()
         if leaf in _BOOL_LEAVES and value.strip().lower() in _BOOL:
             return _BOOL[value.strip().lower()]
-        if leaf not in _TEXT and leaf != "waarden" and lees_getal(value) is not None:
+        lijst = leaf in ("waarden", "grenzen", "tarieven")
+        if leaf not in _TEXT and not lijst and lees_getal(value) is not None:
             return lees_getal(value)  # a number typed as text: 7,5% or 0,0387
     elif leaf in _TEXT and isinstance(value, (int, float)) and not isinstance(value, bool):
         return _number_text(value)
