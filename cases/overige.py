@@ -29,18 +29,15 @@ def reeel_tarief(case: Case, product: str) -> float:
 
 
 def betaald_tarief(case: Case, gebied: str, product: str) -> float:
-    """Paid within the kader per overige unit (euro per eenheid).
+    """Paid per overige unit: ``(1 − aandeel_pgb) tarief_zin + aandeel_pgb tarief_pgb``.
 
-    ``((1 − aandeel_pgb) tarief_zin + aandeel_pgb tarief_pgb) × f``, with ``f`` what remains
-    after ``kader.uitsluitingen`` (:func:`framework.overige_factor`): an excluded share of C
-    (e.g. BGG for 70-plussers, seed 002) is paid outside the plafond, so it is not spending
-    against A.
+    ``kader.uitsluitingen`` scale only a directly given C line (and A); demand-driven C is
+    not scaled yet (README, known gaps).
     """
     rij = overige_rij(case, gebied, product)
     zin = reeel_tarief(case, product) if rij is None or rij.tarief_zin is None else rij.tarief_zin
     pgb = 0.0 if rij is None else rij.aandeel_pgb
-    tarief = zin if pgb == 0 else (1 - pgb) * zin + pgb * float(rij.tarief_pgb)
-    return tarief * framework.overige_factor(case, gebied, product)
+    return zin if pgb == 0 else (1 - pgb) * zin + pgb * float(rij.tarief_pgb)
 
 
 def historie_aandeel(case: Case, gebied: str, product: str) -> float:

@@ -72,6 +72,8 @@ def alleen_uitgaven(model: Model) -> Model:
     distribution; the C lines keep their marginals and their correlations among
     themselves.
     """
+    if model.levering is not None or model.factormodel is not None:
+        return model  # demand drives spending (issue 12): nothing to drop
     d = len(model.overige)
     correlatie = np.array(model.correlatie[:d, :d])
     correlatie.flags.writeable = False
