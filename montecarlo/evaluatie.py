@@ -11,7 +11,8 @@ stroom.
 
 Only the scenarios that can have a claw-back are passed through the rule: with one pot and
 no shared onderschrijding that is the tail above the plafond of the sorted spending; with
-more pots (or an onderschrijding) every scenario.
+more pots (or an onderschrijding) every scenario. With more pots the overschrijding is the
+one the rule acts on, the sum of each pot's own overrun, as ``simulate`` reports it.
 """
 
 from __future__ import annotations
@@ -28,7 +29,12 @@ import pandas as pd
 from numpy.typing import NDArray
 from plafond.montecarlo import schatters
 from plafond.montecarlo.motor import Model, draai
-from plafond.montecarlo.risicodeling import Regel, centen, terugvordering_compact
+from plafond.montecarlo.risicodeling import (
+    Regel,
+    centen,
+    pot_overschrijding,
+    terugvordering_compact,
+)
 
 if TYPE_CHECKING:
     from plafond.cases import Case
@@ -202,6 +208,8 @@ def evalueer(sc: Scenarios, regel: Regel, reserve: float = 0.0, *, netto: bool =
         netto_som = float(netto_c.sum()) / 100.0
     k = max(1, math.ceil(0.05 * n - 1e-9))
     staart95 = np.maximum(sc.uitgaven_c[n - k :] - a_c, 0.0)
+    if sc.per_pot_c is not None:
+        return _met_potten(sc, regel, reserve, wie, deel_c, netto=netto)
     return Evaluatie(
         plafond=float(regel.plafond.sum()),
         n=n,
@@ -209,6 +217,46 @@ def evalueer(sc: Scenarios, regel: Regel, reserve: float = 0.0, *, netto: bool =
         o_som=float(over_c.sum()) / 100.0,
         o_kwadraat=float(np.dot(over_c, over_c)) / 1e4,
         cvar95=float(staart95.mean()) / 100.0,
+        t_som=deel_c.sum(axis=1) / 100.0,
+        t_kwadraat=np.einsum("ij,ij->i", deel_c, deel_c) / 1e4,
+        t_kans=np.count_nonzero(deel_c > 0, axis=1).astype(np.float64),
+        p95=_p95(sc, regel, wie, deel_c),
+        netto_kans=netto_kans,
+        netto_som=netto_som,
+    )
+
+
+def _met_potten(
+    sc: Scenarios,
+    regel: Regel,
+    reserve: float,
+    wie: NDArray[np.intp],
+    deel_c: FloatArray,
+    *,
+    netto: bool,
+) -> Evaluatie:
+    """:func:`evalueer` with more than one pot: the overschrijding is the one the rule acts on.
+
+    ``O = sum_k max(0, S_k - A_k)`` per scenario (:func:`risicodeling.pot_overschrijding`: an
+    underspend in one pot does not offset an overrun in another), as ``simulate`` reports
+    it; its CVaR is the mean of the worst 5 % of O.
+    """
+    n = sc.scenarios
+    over = pot_overschrijding(sc.per_pot_c, regel.plafond)
+    netto_kans, netto_som = math.nan, math.nan
+    if netto:
+        terug = np.zeros(n)
+        terug[wie] = deel_c.sum(axis=0) / 100.0
+        netto_e = np.maximum(over - terug, 0.0)
+        netto_kans = int(np.count_nonzero(centen(netto_e) > centen(reserve)))
+        netto_som = float(netto_e.sum())
+    return Evaluatie(
+        plafond=float(regel.plafond.sum()),
+        n=n,
+        o_kans=int(np.count_nonzero(over)),
+        o_som=float(over.sum()),
+        o_kwadraat=float(np.dot(over, over)),
+        cvar95=schatters.cvar(over),
         t_som=deel_c.sum(axis=1) / 100.0,
         t_kwadraat=np.einsum("ij,ij->i", deel_c, deel_c) / 1e4,
         t_kans=np.count_nonzero(deel_c > 0, axis=1).astype(np.float64),

@@ -76,6 +76,17 @@ def _punt_json(rij: pd.Series) -> dict[str, Any]:
     }
 
 
+def _voet(punt: dict[str, Any], uitgaven: float) -> None:
+    """Make a point's JSON foot: the total is the sum of the partners' rounded figures.
+
+    ``terugvordering_totaal`` = Σ round(verwacht, 2) and ``netto_kosten`` = round(expected
+    spending, 2) − that total (euro), so the figures a reader adds up agree to the cent.
+    """
+    centen = sum(round(t["verwacht"] * 100) for t in punt["terugvordering"].values())
+    punt["terugvordering_totaal"] = centen / 100
+    punt["netto_kosten"] = (round(uitgaven * 100) - centen) / 100
+
+
 @dataclass(frozen=True)
 class FrontierResultaat:
     """What :func:`frontier` returns.
@@ -109,6 +120,7 @@ class FrontierResultaat:
         for i, (_, rij) in enumerate(self.punten.iterrows()):
             punt = _punt_json(rij)
             punt["terugvordering"] = _partners_json(self.terugvordering, i, p)
+            _voet(punt, float(rij.netto_kosten + rij.terugvordering_totaal))
             punten.append(punt)
         uit: dict[str, Any] = {
             "case": self.case,
@@ -236,6 +248,7 @@ class RegelontwerpResultaat:
                 "terugvordering": _partners_json(self.terugvordering, i, p),
                 "voldoet": bool(rij.voldoet),
             }
+            _voet(punt, float(rij.netto_kosten + rij.terugvordering_totaal))
             del punt["plafond"]
             regels.append(punt)
         g = self.grenzen

@@ -62,6 +62,11 @@ def _twee_gemeenten(worked_example: dict) -> dict:
         {"aanbieder": "p2", "gebied": "dorp", "product": "BGI", "omzet": 700_000},
         {"aanbieder": "overig", "gebied": "dorp", "product": "BGI", "omzet": 300_000},
     ]
+    d["vraag"].append(
+        {"gebied": "dorp", "product": "BGI",
+         "clienten": {"verdeling": "negbin", "gemiddelde": 200, "cv": 0.1},
+         "volume_per_client": {"verdeling": "gamma", "gemiddelde": 90, "cv": 0.4}}
+    )  # fmt: skip
     d["kader"]["overige_uitgaven"] = [
         {"gebied": "stad", "product": "BGI", "verdeling": "lognormaal", "gemiddelde": 640_000,
          "cv": 0.15},
