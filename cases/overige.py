@@ -29,15 +29,19 @@ def reeel_tarief(case: Case, product: str) -> float:
 
 
 def betaald_tarief(case: Case, gebied: str, product: str) -> float:
-    """Paid per overige unit: ``(1 − aandeel_pgb) tarief_zin + aandeel_pgb tarief_pgb``.
+    """Paid within the kader per overige unit (euro per eenheid).
 
-    ``kader.uitsluitingen`` scale only a directly given C line (and A); demand-driven C is
-    not scaled yet (README, known gaps).
+    ``((1 − aandeel_pgb) tarief_zin + aandeel_pgb tarief_pgb) × f``, with ``f`` what remains
+    after ``kader.uitsluitingen`` (:func:`framework.overige_factor`): an excluded share of
+    the overige's care (e.g. BGG for 70-plussers, seed 002) is paid outside the plafond, so
+    it is not spending against A. The overige still deliver that care: their volume (and
+    the demand left for the partners) is not changed (:func:`verwacht_overige_volume`).
     """
     rij = overige_rij(case, gebied, product)
     zin = reeel_tarief(case, product) if rij is None or rij.tarief_zin is None else rij.tarief_zin
     pgb = 0.0 if rij is None else rij.aandeel_pgb
-    return zin if pgb == 0 else (1 - pgb) * zin + pgb * float(rij.tarief_pgb)
+    tarief = zin if pgb == 0 else (1 - pgb) * zin + pgb * float(rij.tarief_pgb)
+    return tarief * framework.overige_factor(case, gebied, product)
 
 
 def historie_aandeel(case: Case, gebied: str, product: str) -> float:
@@ -72,4 +76,30 @@ def verwachte_overige_uitgaven(case: Case) -> dict[tuple[str, str], float]:
         volume = v.clienten.mean() * v.volume_per_client.mean()
         c = volume * verwacht_aandeel(case, *sleutel) * betaald_tarief(case, *sleutel)
         uit[sleutel] = uit.get(sleutel, 0.0) + c
+    return uit
+
+
+def verwacht_overige_volume(case: Case) -> dict[tuple[str, str], float]:
+    """Expected volume the overige deliver per (gebied, product), units.
+
+    A demand-driven line: E[volume] × expected share. A directly given C line (euro): its
+    mean before the uitsluitingen, divided by the product's reëel tarief (the care it
+    buys; an excluded share is still delivered, only paid outside the plafond).
+    """
+    uit: dict[tuple[str, str], float] = {}
+    direct = set()
+    for o in case.kader.overige_uitgaven:
+        sleutel = (o.gebied, o.product)
+        direct.add(sleutel)
+        try:
+            prijs = framework.tarief(case, o.product)
+        except KeyError:
+            continue
+        uit[sleutel] = uit.get(sleutel, 0.0) + o.mean() / prijs
+    for v in case.vraag:
+        sleutel = (v.gebied, v.product)
+        if sleutel in direct:
+            continue
+        volume = v.clienten.mean() * v.volume_per_client.mean()
+        uit[sleutel] = uit.get(sleutel, 0.0) + volume * verwacht_aandeel(case, *sleutel)
     return uit

@@ -249,6 +249,34 @@ def _scenario_waarden(
     return uitgaven, kosten
 
 
+def plan(model: Model) -> _Plan:
+    """The per-model arrays the engine derives once (marginals, folded factor)."""
+    return _plan(model)
+
+
+class _Opname:
+    """A :class:`Voorwaarde` that changes nothing and keeps a copy of the volume it sees."""
+
+    def __init__(self, partners: int) -> None:
+        self.kosten = np.zeros(partners)
+        self.gezien: FloatArray | None = None
+
+    def volume(self, v: FloatArray) -> None:
+        self.gezien = v.copy()
+
+
+def spending_en_volume(
+    model: Model, z: FloatArray, plan_: _Plan, ruimte: Werkruimte
+) -> tuple[FloatArray, FloatArray]:
+    """Spending per pot ``(K, m)`` (euro, in ``ruimte``) and the total volume of every vraag
+    line ``(L, m)`` (units, a copy) for normal scores ``z``: the engine's own draws, for
+    users of the scenarios outside the engine (the risk-aware allocation)."""
+    opname = _Opname(model.lumpsum.size)
+    uitgaven, _, _ = _scenarios(model, z, plan_, ruimte, voorwaarde=opname)
+    volume = opname.gezien if opname.gezien is not None else np.zeros((0, z.shape[1]))
+    return uitgaven, volume
+
+
 class Voorwaarde(Protocol):
     """A condition on the scenarios (:mod:`montecarlo.prognose`): what is realised already.
 

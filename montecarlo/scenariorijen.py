@@ -2,8 +2,9 @@
 
 ``plafond`` passes these arrays to ``optimize`` (which never imports montecarlo). The
 draws are the engine's own (same samplers, copula and marginals, stroom by stroom), with
-the partners' cost replaced by the volume of every vraag line, so no second model of the
-uncertainty exists. The price shock is left out: it moves cost, not volume or spending.
+the volume of every vraag line taken as the engine forms it (``motor.spending_en_volume``),
+so no second model of the uncertainty exists; with demand-driven C, C_s is the overige's
+volume × tarief of that scenario. The price shock is left out: it moves cost, not volume or spending.
 """
 
 from __future__ import annotations
@@ -37,17 +38,16 @@ def scenario_rijen(case: Case, n: int, *, seed: int, methode: str = "mc") -> Sce
     from plafond.montecarlo.model import bouw_model
 
     controleer_aantal(methode, n)
-    model = bouw_model(case)
+    model = replace(bouw_model(case), prijsschok=None)
     lijnen = len(model.vraag)
-    volume_model = replace(model, kosten=np.eye(lijnen), lumpsum=np.zeros(lijnen), prijsschok=None)
-    plan = motor._plan(volume_model)
+    plan = motor.plan(model)
     ruimte = Werkruimte()
     overige, volume = np.empty(n), np.empty((lijnen, n))
     vast = float(model.vaste_uitgaven.sum())
     for k in range(-(-n // STROOM)):
         a, b = k * STROOM, min((k + 1) * STROOM, n)
-        z = sampler_voor_stroom(methode, volume_model.dimensies, seed, k).normalen(b - a)
-        per_pot, vol = motor._scenario_waarden(volume_model, z, plan, ruimte)
+        z = sampler_voor_stroom(methode, model.dimensies, seed, k).normalen(b - a)
+        per_pot, vol = motor.spending_en_volume(model, z, plan, ruimte)
         overige[a:b] = per_pot.sum(axis=0) - vast
         volume[:, a:b] = vol
     return ScenarioRijen(overige, np.ascontiguousarray(volume.T))

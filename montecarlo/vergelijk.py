@@ -46,7 +46,7 @@ def _functie(variant: Variant, case: Case, model: Model) -> Functie:
         return lambda sc: pxq.betaling(sc.volume, cellen)
     if soort == "lumpsum":
         return lambda sc: lumpsum.betaling(sc.overige, model.vaste_uitgaven, model.lumpsum,
-                                           model.regel)  # fmt: skip
+                                           model.regel, model.reeds_betaald)  # fmt: skip
     if soort == "tweedelig":
         return lambda sc: tweedelig.betaling(sc.volume, cellen, variant.vast, variant.variabel)
     if soort == "staffel":
@@ -63,7 +63,10 @@ def _functie(variant: Variant, case: Case, model: Model) -> Functie:
         [x.aandeel_85plus or 0.0 for x in g], [x.aandeel_laag_inkomen or 0.0 for x in g],
         basis=w.basis, w75=w.aandeel_75plus, w85=w.aandeel_85plus, wli=w.aandeel_laag_inkomen,
     )  # fmt: skip
-    totaal = float(model.lumpsum.sum()) if variant.totaal is None else variant.totaal
+    # by default the population budget is the partners' whole-year money: B plus what was
+    # already paid to them (kader.reeds_betaald)
+    reeds = 0.0 if model.reeds_betaald is None else float(model.reeds_betaald.sum())
+    totaal = float(model.lumpsum.sum()) + reeds if variant.totaal is None else variant.totaal
     budget = populatie.budget_per_cel(cellen, gewicht, totaal)
     return lambda sc: populatie.betaling(sc.volume, cellen, budget, corridor=variant.corridor,
                                          nacalculatie=variant.nacalculatie)  # fmt: skip

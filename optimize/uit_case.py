@@ -9,8 +9,9 @@ Choices made here (documented in the README's Optimize section):
   ``marktordening.minimum_bedrag`` is always allocated.
 - Allowed combinations: ``case.werkgebied`` when given, else every (gebied, aanbieder,
   product) in ``historie``.
-- With ``marktordening.overige_dekken`` the expected overige uitgaven buy volume at the
-  product's reëel tarief, which reduces the demand the partners must cover.
+- With ``marktordening.overige_dekken`` the volume the overige are expected to deliver
+  (``cases.overige.verwacht_overige_volume``: demand × their share, or a direct C line's
+  mean at the product's reëel tarief) reduces the demand the partners must cover.
 - The overige uitgaven are those after ``kader.uitsluitingen``; amounts already paid to
   partners (``kader.reeds_betaald``) are spent, so the budget for the
   allocation is A − C − reeds_betaald.
@@ -24,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 from plafond.cases import Case, framework
-from plafond.cases.overige import verwachte_overige_uitgaven
+from plafond.cases.overige import verwacht_overige_volume, verwachte_overige_uitgaven
 
 from .probleem import AllocationProblem, MinimumBedrag
 
@@ -88,10 +89,8 @@ def problem_from_case(case: Case) -> AllocationProblem:
         overige[gi[gebied], pi[product]] += c
     overige_volume = np.zeros_like(vraag)
     if case.marktordening.overige_dekken:
-        prijs = np.array(
-            [framework.tarief(case, p) if p in met_tarief else np.inf for p in producten]
-        )
-        overige_volume = overige / prijs[None, :]
+        for (gebied, product), volume in verwacht_overige_volume(case).items():
+            overige_volume[gi[gebied], pi[product]] += volume
 
     per_id = {a.id: a for a in case.aanbieders}
     capaciteit = np.full((len(aanbieders), len(producten)), np.inf)

@@ -4,7 +4,10 @@ Per pot ``k`` the spending is ``S_k = B_k + C_k`` (the partners' lumpsum and the
 uitgaven); the risk rule (:mod:`montecarlo.risicodeling`, written once, used as is)
 gives the terugvordering ``T_i`` per partner, and::
 
-    betaling_i = lumpsum_i - T_i(S)
+    betaling_i = lumpsum_i + R_i - T_i(S)
+
+with ``R_i`` what was already paid to the partner in the year (``kader.reeds_betaald``,
+deducted from its lumpsum and part of B's pot spending), so its income is the whole year's.
 
 The partners bear the volume risk of their own delivery (their cost moves, their lumpsum
 does not) and share the overschrijding of A through ``T``.
@@ -32,7 +35,7 @@ def terugvordering(uitgaven: FloatArray, regel: Regel) -> FloatArray:
 
 
 def betaling(overige: FloatArray, vaste_uitgaven: FloatArray, lumpsum: FloatArray,
-             regel: Regel) -> FloatArray:  # fmt: skip
+             regel: Regel, reeds_betaald: FloatArray | None = None) -> FloatArray:  # fmt: skip
     """Payment per partner (euro), ``(P, m)``.
 
     Parameters
@@ -45,6 +48,9 @@ def betaling(overige: FloatArray, vaste_uitgaven: FloatArray, lumpsum: FloatArra
         Lumpsum per partner (euro), ``(P,)``.
     regel
         The risk rule.
+    reeds_betaald
+        Already paid per partner (euro), ``(P,)``, or None.
     """
     uitgaven = overige + vaste_uitgaven[:, None]
-    return lumpsum[:, None] - terugvordering(uitgaven, regel)
+    inkomen = lumpsum if reeds_betaald is None else lumpsum + reeds_betaald
+    return inkomen[:, None] - terugvordering(uitgaven, regel)

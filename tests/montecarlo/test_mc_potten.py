@@ -104,15 +104,39 @@ def test_report_optimaal_simulates_the_optimised_allocation_per_gemeente() -> No
 
     data = load_case("maastricht-heuvelland-2022").model_dump()
     data["kader"]["risicodeling"]["verdeelsleutel"] = "gemeente"
-    for regel in data["kader"]["overige_uitgaven"]:  # fixed C: spending is known exactly
-        regel.update(verdeling="vast", cv=None, sd=None)
+    # fixed demand and fixed overige shares: C (demand-driven) is known exactly
+    for v in data["vraag"]:
+        for k in ("clienten", "volume_per_client"):
+            v[k] = {"verdeling": "vast", "gemiddelde": v[k]["gemiddelde"]}
+    for rij in data["levering"]["overige"]:
+        if rij["aandeel"] is not None:
+            a = rij["aandeel"]
+            rij["aandeel"] = {
+                "verdeling": "vast",
+                "gemiddelde": (a["min"] + 4 * a["modus"] + a["max"]) / 6,
+            }
+    assert not data["kader"]["overige_uitgaven"]
+    for a in data["aanbieders"]:  # no capaciteit: nothing spills to the overige
+        a["capaciteit"] = {}
     case = case_from_dict(data)
     bedrag = allocate(case, doel="kosten").allocatie["bedrag"]
-    # C after the uitsluitingen, and the amounts already paid, per gemeente
-    c = pd.Series(
-        [o.gemiddelde for o in framework.overige_uitgaven(case)],
-        index=pd.Index([o.gebied for o in framework.overige_uitgaven(case)], name="gebied"),
-    )
+    # C by hand: volume × share × the paid tarief (ZIN/PGB mix) × what the uitsluitingen leave
+    rij_van = {(r.gebied, r.product): r for r in case.levering.overige}
+    c = {}
+    for v in case.vraag:
+        r = rij_van.get((v.gebied, v.product)) or rij_van[None, v.product]
+        h = [x for x in case.historie if x.gebied == v.gebied and x.product == v.product]
+        o = sum(x.omzet for x in h if x.aanbieder not in case.partners())
+        aandeel = r.aandeel.gemiddelde if r.aandeel else o / sum(x.omzet for x in h)
+        tarief = (1 - r.aandeel_pgb) * r.tarief_zin + r.aandeel_pgb * r.tarief_pgb
+        gemeente = case.gemeente_van()[v.gebied]
+        rest = 1.0
+        for u in case.kader.uitsluitingen:
+            if u.gemeente == gemeente and u.product == v.product and u.aanbieder is None:
+                rest *= 1 - u.aandeel
+        volume = v.clienten.gemiddelde * v.volume_per_client.gemiddelde
+        c[v.gebied] = c.get(v.gebied, 0.0) + volume * aandeel * tarief * rest
+    c = pd.Series(c).rename_axis("gebied")
     reeds = framework.lumpsum_regels(case)["reeds_betaald"]
     verwacht = _per_gemeente(case, bedrag) + _per_gemeente(case, c) + _per_gemeente(case, reeds)
 
@@ -121,9 +145,14 @@ def test_report_optimaal_simulates_the_optimised_allocation_per_gemeente() -> No
     np.testing.assert_allclose(
         pot["uitgaven_gemiddelde"].to_numpy(), verwacht.reindex(pot.index).to_numpy(), rtol=1e-9
     )
-    # levanto's weight in the Meerssen pot is its optimised share of the partners there
+    # every partner's weight in a pot is its optimised share of the partners' money there
     model = bouw_model(case, allocatie={(a, g, p): b for (g, a, p), b in bedrag.items()})
-    levanto = bedrag.xs("levanto", level="aanbieder", drop_level=False)
-    aandeel = _per_gemeente(case, levanto)["Meerssen"] / _per_gemeente(case, bedrag)["Meerssen"]
-    meerssen = list(pot.index).index("Meerssen")
-    assert model.regel.gewichten[meerssen, 0] == pytest.approx(aandeel)
+    per_partner = {
+        a: _per_gemeente(case, bedrag.xs(a, level="aanbieder", drop_level=False))
+        for a in case.partners()
+    }
+    totaal = _per_gemeente(case, bedrag)
+    for k, gemeente in enumerate(pot.index):
+        for i, a in enumerate(case.partners()):
+            verwacht_aandeel = per_partner[a].get(gemeente, 0.0) / totaal[gemeente]
+            assert model.regel.gewichten[k, i] == pytest.approx(verwacht_aandeel, abs=1e-12)
