@@ -4,7 +4,8 @@
 draws are the engine's own (same samplers, copula and marginals, stroom by stroom), with
 the volume of every vraag line taken as the engine forms it (``motor.spending_en_volume``),
 so no second model of the uncertainty exists; with demand-driven C, C_s is the overige's
-volume × tarief of that scenario. The price shock is left out: it moves cost, not volume or spending.
+volume × tarief of that scenario. The price shock is left out: it moves cost, not volume
+or spending.
 """
 
 from __future__ import annotations

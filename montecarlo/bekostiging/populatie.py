@@ -5,7 +5,8 @@ Weights (seed 001, 004: a verdeling on population characteristics that predict c
     gewicht_g = inwoners_g × (basis + w75 × aandeel_75plus_g + w85 × aandeel_85plus_g
                               + wli × aandeel_laag_inkomen_g)
 
-(a missing share counts as 0). The total ``totaal`` (default: the partners' lumpsum B plus ``kader.reeds_betaald``) is
+(a missing share counts as 0). The total ``totaal`` (default: the partners' lumpsum B plus
+``kader.reeds_betaald``) is
 split over the gebieden with partner cells pro rata ``gewicht_g``, and within a gebied
 over its cells (partner × product) pro rata their expected cost ``E[V_c] t_c``:
 ``budget_c``. Without a corridor the partner gets its budget whatever it delivers.
