@@ -117,6 +117,8 @@ class Factormodel:
             raise ValueError("factormodel vraagt 0 <= tussen_gemeenten <= binnen_gemeente <= 1")
         self.gemeente = np.asarray(gemeente, dtype=np.intp)
         self.gemeenten = int(gemeenten)
+        self.binnen_gemeente = float(binnen_gemeente)
+        self.tussen_gemeenten = float(tussen_gemeenten)
         self.a = float(np.sqrt(tussen_gemeenten))
         self.b = float(np.sqrt(binnen_gemeente - tussen_gemeenten))
         self.c = float(np.sqrt(1.0 - binnen_gemeente))

@@ -98,3 +98,24 @@ def test_scenarios_per_run_stay_within_the_budget():
     assert m == 2**11 and 23 * 1000 * m <= BUDGET < 23 * 1000 * 2 * m  # largest power of two
     assert scenarios_per_run(2**14, 23, 10**7) == MIN_N
     assert scenarios_per_run(100, 23, 10**7) == 100
+
+
+def test_demand_lines_are_inputs_when_demand_drives_spending():
+    """Demand-driven C: each vraag line's clienten is an input; one without spread has
+    effect 0 (common random numbers), more clienten means more overschrijding."""
+    from plafond.cases import load_case
+
+    data = load_case("maastricht-heuvelland-2022").model_dump()
+    assert not data["kader"]["overige_uitgaven"]  # C follows demand in this case
+    vast = data["vraag"][2]
+    vast["clienten"] = {"verdeling": "vast", "gemiddelde": vast["clienten"]["gemiddelde"]}
+    tabel = tornado(case_from_dict(data), 2**10, seed=2).set_index("invoer")
+    vraag = tabel[tabel["soort"] == "vraag"]
+    assert len(vraag) == len(data["vraag"])
+    label = f"vraag {vast['gebied']}/{vast['product']} (cliënten)"
+    assert vraag.loc[label, "laag"] == vraag.loc[label, "hoog"]
+    assert vraag.loc[label, "effect"] == 0.0
+    assert (vraag.drop(label)["effect"] > 0).all()
+    # the factor model's correlation is moved too: independence gives a smaller overrun
+    corr = tabel[tabel["soort"] == "correlatie"].iloc[0]
+    assert corr["overschrijding_laag"] < corr["basis"] < corr["overschrijding_hoog"]
