@@ -419,7 +419,7 @@ def controleer_zip(path: str | os.PathLike[str], bron: str) -> None:
 
 def _bladen(wb: Any, bron: str) -> dict[str, Worksheet]:
     """The sheets by their lower-case name; unknown or doubled names are refused."""
-    toegestaan = [*SHEETS, *OPTIONAL[-1:], *UITLEG]
+    toegestaan = [*SHEETS, _MATRIX, *UITLEG]
     sheets: dict[str, Worksheet] = {}
     for name in wb.sheetnames:
         key = name.strip().lower()
