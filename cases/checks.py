@@ -262,4 +262,12 @@ def check_lumpsum_structuur(case: Case, bron: str) -> None:
             )
 
 
-CHECKS = (*CHECKS, *grenzen.CHECKS, check_kader_regels, check_plafond, check_lumpsum_structuur)
+# The kader rules refer to gemeenten, producten and pots: checked before anything (the totals
+# among the bounds) computes the framework from them.
+CHECKS = (
+    *CHECKS,
+    check_kader_regels,
+    *grenzen.CHECKS,
+    check_plafond,
+    check_lumpsum_structuur,
+)

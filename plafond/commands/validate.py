@@ -53,7 +53,8 @@ def render(case: Case, fw: framework.Framework, *, opbouw: bool = False) -> str:
     Every table foots to the cent (cases/README.md, "Rounding"): A and B are rounded, C is
     A − B of the rounded figures, the lumpsums per partner add up to B by the
     largest-remainder method, and per gemeente and product the plafond and the lumpsum add
-    up to A and B (plafond and lumpsum rounded so; overige = plafond − lumpsum per row).
+    up to A and B (plafond and lumpsum rounded so; overige = plafond − lumpsum per row, and
+    with R also a column reeds betaald: overige = plafond − lumpsum − reeds betaald).
     """
     naam = {a.id: a.naam for a in case.aanbieders}
     eenheid = {p.id: p.eenheid for p in case.producten}
@@ -63,14 +64,20 @@ def render(case: Case, fw: framework.Framework, *, opbouw: bool = False) -> str:
     gp = fw.per_gemeente_product
     plafonds = _voet(gp["plafond"].to_list(), a)
     lumpsums = _voet(gp["lumpsum"].to_list(), b)
+    reeds = _voet(gp["reeds_betaald"].to_list(), r) if fw.reeds_betaald else [0.0] * len(gp)
     gp_rijen = [
-        [g, p, euro(pl), euro(ls), euro(centen(pl - ls))]
-        for (g, p), pl, ls in zip(gp.index, plafonds, lumpsums, strict=True)
-    ]
-    totaal_a, totaal_b = centen(sum(plafonds)), centen(sum(lumpsums))
+        [g, p, euro(pl), euro(ls), *([euro(rb)] if fw.reeds_betaald else []),
+         euro(centen(pl - ls - rb))]
+        for (g, p), pl, ls, rb in zip(gp.index, plafonds, lumpsums, reeds, strict=True)
+    ]  # fmt: skip
+    totaal_a, totaal_b, totaal_r = (centen(sum(x)) for x in (plafonds, lumpsums, reeds))
     gp_rijen.append(
-        ["totaal", "", euro(totaal_a), euro(totaal_b), euro(centen(totaal_a - totaal_b))]
-    )
+        ["totaal", "", euro(totaal_a), euro(totaal_b),
+         *([euro(totaal_r)] if fw.reeds_betaald else []),
+         euro(centen(totaal_a - totaal_b - totaal_r))]
+    )  # fmt: skip
+    gp_kop = ["gemeente", "product", "plafond (afgeleid)", "lumpsum"]
+    gp_kop += ["reeds betaald", "overige"] if fw.reeds_betaald else ["overige"]
     parts = [
         f"Case {case.naam} ({case.jaar}) is geldig.",
         "",
@@ -105,9 +112,9 @@ def render(case: Case, fw: framework.Framework, *, opbouw: bool = False) -> str:
         ),
         "",
         tabel(
-            ["gemeente", "product", "plafond (afgeleid)", "lumpsum", "overige"],
+            gp_kop,
             gp_rijen,
-            rechts={2, 3, 4},
+            rechts=set(range(2, len(gp_kop))),
         ),
         "",
         tabel(

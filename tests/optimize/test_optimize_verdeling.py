@@ -57,8 +57,8 @@ def test_opslag_columns_in_every_output(tmp_path, capsys) -> None:
     uit_csv, uit_xlsx = tmp_path / "v.csv", tmp_path / "v.xlsx"
     for uit in (uit_csv, uit_xlsx):
         assert main([*args, "-o", str(uit)]) == 0
-    with uit_csv.open(encoding="utf-8") as f:
-        assert {"effectief_tarief", "opslag"} <= set(next(csv.reader(f)))
+    with uit_csv.open(encoding="utf-8-sig") as f:  # the Dutch CSV: BOM and semicolons
+        assert {"effectief_tarief", "opslag"} <= set(next(csv.reader(f, delimiter=";")))
     wb = load_workbook(uit_xlsx, read_only=True)
     kop = [c.value for c in next(wb["allocatie"].iter_rows(max_row=1))]
     assert {"effectief_tarief", "opslag"} <= set(kop)
