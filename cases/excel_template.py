@@ -206,7 +206,11 @@ def voorbeeld() -> Case:
     for table in ("opslagen", "overige_uitgaven"):
         kader[table] = [r for r in kader[table] if fits(r)]
     kader["correlatie"]["matrix"] = None
-    data["levering"]["overige"] = [r for r in data["levering"]["overige"] if fits(r)]
+    # the overige's share follows the kept historie (a share given for the whole case's
+    # partners there would leave the one kept partner more demand than its lumpsum pays for)
+    data["levering"]["overige"] = [
+        {**r, "aandeel": None} for r in data["levering"]["overige"] if fits(r)
+    ]
     data["varianten"] = {
         "pxq": {"soort": "pxq"},
         "lumpsum": {"soort": "lumpsum"},

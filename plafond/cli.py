@@ -39,11 +39,27 @@ COMMANDS = [
 EXIT_OK, EXIT_BUG, EXIT_INPUT, EXIT_INFEASIBLE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
+class _Opmaak(argparse.HelpFormatter):
+    """argparse's help layout, with the commands' help beside even the longest name.
+
+    argparse measures the commands at the indent of ``OPDRACHT`` but prints them one step
+    further in, so a name as long as ``vergelijk`` had its help pushed to the next line.
+    """
+
+    def add_argument(self, action: argparse.Action) -> None:
+        super().add_argument(action)
+        if action.help is not argparse.SUPPRESS:
+            for sub in self._iter_indented_subactions(action):
+                lengte = len(self._format_action_invocation(sub)) + self._current_indent
+                self._action_max_length = max(self._action_max_length, lengte + 2)
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with Dutch help, exit code 2 and a single line for usage errors."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         kwargs.setdefault("add_help", False)
+        kwargs.setdefault("formatter_class", _Opmaak)
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.add_argument("-h", "--help", action="help", help="toon deze hulp en stop")
 

@@ -27,9 +27,7 @@ if TYPE_CHECKING:
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     """Register the subcommand."""
-    p = sub.add_parser(
-        "frontier", help="plafond tegen overschrijdingskans en terugvordering (één simulatie)"
-    )
+    p = sub.add_parser("frontier", help="plafond tegen kans en terugvordering, uit één simulatie")
     add_case_argument(p)
     p.add_argument("--van", type=float, default=None, help="laagste plafond (euro; standaard p50)")
     p.add_argument("--tot", type=float, default=None, help="hoogste plafond (standaard p99,5)")

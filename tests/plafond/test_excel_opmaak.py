@@ -140,7 +140,8 @@ def test_template_example_is_plausible(tmp_path):
     # the partner's lumpsum pays for what it delivers: a modest surplus, rarely a loss
     assert 0 < e["verwacht_resultaat"] < 0.25 * e["lumpsum"]
     assert e["kans_verlies"] < 0.2
-    assert 0.1 < res.overschrijdingskans < 0.7
+    # an overrun is possible but not the rule (with demand-driven C about 6 %)
+    assert 0.02 < res.overschrijdingskans < 0.7
 
 
 def test_simulate_workbook_kans_as_percent_and_seed_as_text(werkmappen):
