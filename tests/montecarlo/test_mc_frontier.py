@@ -155,10 +155,15 @@ def test_net_overrun_probability_against_the_exceedance_function():
 
 def test_limits_select_exactly_the_rules_that_meet_them():
     case = case_from_dict(_referentie_data())
-    g = Grenzen(max_kans=0.3, max_terugvordering=0.004, reserve=50_000.0)
-    res = regelontwerp(case, [0.3, 0.5, 0.7, 0.9], [0.0, 0.01], [None], g, n=N, seed=SEED)
+    raster = ([0.3, 0.5, 0.7, 0.9], [0.0, 0.01], [None])
+    # limits inside the range the grid reaches, so that some rules pass and some fail
+    vrij = regelontwerp(case, *raster, Grenzen(reserve=50_000.0), n=N, seed=SEED).regels
+    max_kans = float(vrij["kans_netto"].max())
+    max_terug = float(vrij["max_aandeel_lumpsum"].median())
+    g = Grenzen(max_kans=max_kans, max_terugvordering=max_terug, reserve=50_000.0)
+    res = regelontwerp(case, *raster, g, n=N, seed=SEED)
     r = res.regels
-    verwacht = (r["kans_netto"] <= 0.3) & (r["max_aandeel_lumpsum"] <= 0.004)
+    verwacht = (r["kans_netto"] <= max_kans) & (r["max_aandeel_lumpsum"] <= max_terug)
     assert r["voldoet"].tolist() == verwacht.tolist()
     assert 0 < r["voldoet"].sum() < len(r)  # the limits bind: some pass, some fail
     per_partner = res.terugvordering["aandeel_lumpsum"].to_numpy().reshape(len(r), -1)

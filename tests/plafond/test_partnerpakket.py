@@ -114,6 +114,12 @@ def _eigen_getallen(ruw: dict, rapport, partner: str) -> set[float]:
     if len(anderen) >= 2:  # the group's cells and the case totals A, B, C
         s = rapport.simulatie
         uit |= _groepssommen(ruw, anderen) | {s.plafond, s.lumpsum, s.plafond - s.lumpsum}
+    # the tornado is case-wide (its inputs in clienten or euro, their effect on the total
+    # overschrijding): a whole-euro match with one partner's figure is a coincidence
+    t = rapport.gevoeligheid
+    if t is not None:
+        kolommen = ["laag", "hoog", "overschrijding_laag", "overschrijding_hoog", "effect"]
+        uit |= {float(x) for x in t[kolommen].to_numpy().ravel()}
     return {round(x, 2) for x in uit} | {float(round(x)) for x in uit}
 
 
