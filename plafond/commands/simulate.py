@@ -352,6 +352,8 @@ def render(res: SimulatieResultaat) -> str:
             ],
         ),
     ]
+    if res.cooperaties is not None:
+        regels += ["", _cooperatie_tekst(res.cooperaties)]
     if res.per_pot is not None:
         regels += ["", _pot_tekst(res)]
     if res.meerjarig is not None:
@@ -364,6 +366,23 @@ def render(res: SimulatieResultaat) -> str:
             f"(95%-interval {euro(laag)} – {euro(hoog)})",
         ]
     return "\n".join(regels)
+
+
+def _cooperatie_tekst(cooperaties: pd.DataFrame) -> str:
+    """One row per cooperative: one contract partner, the sum of its leden above."""
+    return tabel(
+        ["coöperatie", "leden", "lumpsum", "terugvordering verwacht (se)", "% lumpsum"],
+        [
+            [
+                f"{c} ({r.naam})",
+                str(len(r.leden)),
+                euro(r.lumpsum),
+                f"{euro(r.verwacht)} ({euro(r.se)})",
+                procent(r.verwacht / r.lumpsum if r.lumpsum > 0 else 0.0, 2),
+            ]
+            for c, r in cooperaties.iterrows()
+        ],
+    )
 
 
 def render_jaren(mj: JarenResultaat) -> list[str]:
