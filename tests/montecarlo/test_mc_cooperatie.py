@@ -247,3 +247,22 @@ def test_excel_refuses_both_kinds_of_key(worked_example, write_yaml, tmp_path, c
     assert main(["validate", str(pad)]) == 2
     err = capsys.readouterr().err
     assert "cooperaties[Excel-rij 2].sleutel: geef sleutel lumpsum óf" in err, err
+
+
+def test_simulate_and_report_show_the_cooperative(worked_example, write_yaml, tmp_path, capsys):
+    # the fixed-spending case above: the cooperative repays its cap, 26 841,53 euro
+    data = _met_cooperatie(worked_example, sleutel={"p1": 0.5, "p2": 0.5})
+    data["kader"]["risicodeling"]["maximum"] = 0.009
+    pad = str(write_yaml(data))
+    assert main(["simulate", pad, "-n", "256", "--seed", "1"]) == 0
+    uit = capsys.readouterr().out
+    rij = next(r for r in uit.splitlines() if r.startswith("co (Coöperatie)"))
+    assert "€ 2.982.392,50" in rij and "€ 26.841,53 (€ 0,00)" in rij
+    html = tmp_path / "r.html"
+    opties = ["-n", "256", "--seed", "1", "--zonder-gevoeligheid", "--quiet"]
+    assert main(["report", pad, "-o", str(html), *opties]) == 0
+    tekst = html.read_text(encoding="utf-8")
+    assert "coöperaties (één contractpartner" in tekst and "€ 26.841,53" in tekst
+    # a partner pack does not show the cooperative (it would sum the other leden)
+    assert main(["report", pad, "-o", str(html), "--partner", "p1", *opties]) == 0
+    assert "coöperaties (één contractpartner" not in html.read_text(encoding="utf-8")
