@@ -154,7 +154,8 @@ def schrijf(
     csv_formaat: str = "excel",
     precisie: dict | None = None,
 ) -> None:
-    """Write the result: .json (the JSON), .csv (the partner table), .xlsx (five sheets).
+    """Write the result: .json (the JSON), .csv (the partner table), .xlsx (five sheets;
+    with cooperaties, pots or years more).
 
     Each holds the run record: the JSON under ``run``, the CSV as columns ``run_*`` on
     every row, the workbook on a sheet ``run`` (the seed as text, exact). ``csv_formaat``
@@ -215,6 +216,11 @@ def schrijf(
                 res.per_pot.reset_index(),
                 {c: "euro" for c in res.per_pot.columns if c != "overschrijdingskans"}
                 | {"overschrijdingskans": "procent2"},
+            )
+        if res.cooperaties is not None:
+            coop = res.cooperaties.assign(leden=[", ".join(x) for x in res.cooperaties["leden"]])
+            bladen["cooperaties"] = Tabel(
+                coop.reset_index(), {"lumpsum": "euro", "verwacht": "euro", "se": "euro"}
             )
         bladen |= _jaren_bladen(res)
         schrijf_werkboek(tmp, bladen, case=res.case)

@@ -258,6 +258,15 @@ def test_simulate_and_report_show_the_cooperative(worked_example, write_yaml, tm
     uit = capsys.readouterr().out
     rij = next(r for r in uit.splitlines() if r.startswith("co (Coöperatie)"))
     assert "€ 2.982.392,50" in rij and "€ 26.841,53 (€ 0,00)" in rij
+    import openpyxl
+
+    xlsx = tmp_path / "s.xlsx"
+    assert main(["simulate", pad, "-n", "256", "--seed", "1", "-o", str(xlsx)]) == 0
+    blad = openpyxl.load_workbook(xlsx)["cooperaties"]
+    kop = ["cooperatie", "naam", "leden", "lumpsum", "verwacht", "se"]
+    assert [c.value for c in blad[1]] == kop
+    assert blad["C2"].value == "p1, p2" and round(blad["E2"].value, 2) == 26_841.53
+    capsys.readouterr()
     html = tmp_path / "r.html"
     opties = ["-n", "256", "--seed", "1", "--zonder-gevoeligheid", "--quiet"]
     assert main(["report", pad, "-o", str(html), *opties]) == 0
