@@ -111,7 +111,7 @@ class Regel:
             ):
                 raise ValueError("groep: één nummer 0..G-1 per partner, op volgorde van eerste lid")
             som = np.bincount(groep, weights=sleutel)
-            if np.any(sleutel < 0) or not np.allclose(som, 1.0, rtol=0.0, atol=1e-9):
+            if np.any(sleutel < 0) or not np.allclose(som, 1.0, rtol=0.0, atol=1e-6):
                 raise ValueError("sleutel: niet-negatief en per groep samen 1")
             object.__setattr__(self, "groep", groep)
             object.__setattr__(self, "sleutel", sleutel)
