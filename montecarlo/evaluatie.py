@@ -185,14 +185,36 @@ def evalueer(sc: Scenarios, regel: Regel, reserve: float = 0.0, *, netto: bool =
         False: skip the net overrun (``netto_kans`` and ``netto_som`` are then NaN).
     """
     n = sc.scenarios
+    if sc.per_pot_c is not None:
+        wie, deel_c = terugvordering_compact(sc.per_pot_c, regel)
+        over = _over_potten(sc, regel, wie, deel_c, reserve, netto=netto)
+    else:
+        over, wie, deel_c = _over_een_pot(sc, regel, reserve, netto=netto)
+    return Evaluatie(
+        plafond=float(regel.plafond.sum()),
+        n=n,
+        **over,
+        t_som=deel_c.sum(axis=1) / 100.0,
+        t_kwadraat=np.einsum("ij,ij->i", deel_c, deel_c) / 1e4,
+        t_kans=np.count_nonzero(deel_c > 0, axis=1).astype(np.float64),
+        p95=_p95(sc, regel, wie, deel_c),
+    )
+
+
+def _over_een_pot(
+    sc: Scenarios, regel: Regel, reserve: float, *, netto: bool
+) -> tuple[dict[str, float], NDArray[np.intp], FloatArray]:
+    """One pot: the overschrijding's figures from the sorted spending's tail above A.
+
+    Returns the Evaluatie fields o_kans, o_som, o_kwadraat, cvar95, netto_kans, netto_som,
+    and the rule's ``wie, deel_c`` (:func:`terugvordering_compact`).
+    """
+    n = sc.scenarios
     a_c = float(centen(float(regel.plafond.sum())))
     start = int(np.searchsorted(sc.uitgaven_c, a_c, side="right"))
     staart = sc.uitgaven_c[start:]
     over_c = staart - a_c
-    alles = sc.per_pot_c is not None or regel.onderschrijding > 0.0
-    if sc.per_pot_c is not None:
-        basis, begin = sc.per_pot_c, 0
-    elif alles:
+    if regel.onderschrijding > 0.0:  # every scenario can move money
         basis, begin = sc.uitgaven_c[None, :], 0
     else:
         basis, begin = staart[None, :], start
@@ -208,62 +230,49 @@ def evalueer(sc: Scenarios, regel: Regel, reserve: float = 0.0, *, netto: bool =
         netto_som = float(netto_c.sum()) / 100.0
     k = max(1, math.ceil(0.05 * n - 1e-9))
     staart95 = np.maximum(sc.uitgaven_c[n - k :] - a_c, 0.0)
-    if sc.per_pot_c is not None:
-        return _met_potten(sc, regel, reserve, wie, deel_c, netto=netto)
-    return Evaluatie(
-        plafond=float(regel.plafond.sum()),
-        n=n,
-        o_kans=int(staart.size),
-        o_som=float(over_c.sum()) / 100.0,
-        o_kwadraat=float(np.dot(over_c, over_c)) / 1e4,
-        cvar95=float(staart95.mean()) / 100.0,
-        t_som=deel_c.sum(axis=1) / 100.0,
-        t_kwadraat=np.einsum("ij,ij->i", deel_c, deel_c) / 1e4,
-        t_kans=np.count_nonzero(deel_c > 0, axis=1).astype(np.float64),
-        p95=_p95(sc, regel, wie, deel_c),
-        netto_kans=netto_kans,
-        netto_som=netto_som,
-    )
+    velden = {
+        "o_kans": int(staart.size),
+        "o_som": float(over_c.sum()) / 100.0,
+        "o_kwadraat": float(np.dot(over_c, over_c)) / 1e4,
+        "cvar95": float(staart95.mean()) / 100.0,
+        "netto_kans": netto_kans,
+        "netto_som": netto_som,
+    }
+    return velden, wie, deel_c
 
 
-def _met_potten(
+def _over_potten(
     sc: Scenarios,
     regel: Regel,
-    reserve: float,
     wie: NDArray[np.intp],
     deel_c: FloatArray,
+    reserve: float,
     *,
     netto: bool,
-) -> Evaluatie:
-    """:func:`evalueer` with more than one pot: the overschrijding is the one the rule acts on.
+) -> dict[str, float]:
+    """More than one pot: the overschrijding is the one the rule acts on.
 
     ``O = sum_k max(0, S_k - A_k)`` per scenario (:func:`risicodeling.pot_overschrijding`: an
     underspend in one pot does not offset an overrun in another), as ``simulate`` reports
-    it; its CVaR is the mean of the worst 5 % of O.
+    it; its CVaR is the mean of the worst 5 % of O. Returns the Evaluatie fields o_kans,
+    o_som, o_kwadraat, cvar95, netto_kans and netto_som.
     """
-    n = sc.scenarios
     over = pot_overschrijding(sc.per_pot_c, regel.plafond)
     netto_kans, netto_som = math.nan, math.nan
     if netto:
-        terug = np.zeros(n)
+        terug = np.zeros(sc.scenarios)
         terug[wie] = deel_c.sum(axis=0) / 100.0
         netto_e = np.maximum(over - terug, 0.0)
         netto_kans = int(np.count_nonzero(centen(netto_e) > centen(reserve)))
         netto_som = float(netto_e.sum())
-    return Evaluatie(
-        plafond=float(regel.plafond.sum()),
-        n=n,
-        o_kans=int(np.count_nonzero(over)),
-        o_som=float(over.sum()),
-        o_kwadraat=float(np.dot(over, over)),
-        cvar95=schatters.cvar(over),
-        t_som=deel_c.sum(axis=1) / 100.0,
-        t_kwadraat=np.einsum("ij,ij->i", deel_c, deel_c) / 1e4,
-        t_kans=np.count_nonzero(deel_c > 0, axis=1).astype(np.float64),
-        p95=_p95(sc, regel, wie, deel_c),
-        netto_kans=netto_kans,
-        netto_som=netto_som,
-    )
+    return {
+        "o_kans": int(np.count_nonzero(over)),
+        "o_som": float(over.sum()),
+        "o_kwadraat": float(np.dot(over, over)),
+        "cvar95": schatters.cvar(over),
+        "netto_kans": netto_kans,
+        "netto_som": netto_som,
+    }
 
 
 def evalueer_alle(

@@ -8,27 +8,42 @@ The one public face for notebooks::
     plafond.allocate(case, doel="kosten")         # optimize.allocate (Pyomo + HiGHS)
     plafond.simulate(case, n=2**16, seed=1)       # montecarlo.simulate
 
-``allocate`` and ``simulate`` are imported on first use, so the command line starts fast.
+Every name is imported on first use, so the command line starts fast and an interrupt
+while it loads is caught (:mod:`plafond.start`).
 """
 
-from importlib.metadata import PackageNotFoundError, version
-from typing import Any
-
-from plafond.cases import Case, CaseError, bundled_case_names, case_from_dict, framework, load_case
-
-try:
-    __version__ = version("plafond")
-except PackageNotFoundError:  # running from a source tree without installation
-    __version__ = "0.0.0"
+from __future__ import annotations
 
 _LAZY = {
+    **{
+        naam: ("plafond.cases", naam)
+        for naam in (
+            "Case",
+            "CaseError",
+            "bundled_case_names",
+            "case_from_dict",
+            "framework",
+            "load_case",
+        )
+    },  # fmt: skip
     "allocate": ("plafond.optimize", "allocate"),
     "NoFeasibleAllocation": ("plafond.optimize", "NoFeasibleAllocation"),
     "simulate": ("plafond.montecarlo", "simulate"),
 }
 
 
-def __getattr__(name: str) -> Any:
+def _versie() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("plafond")
+    except PackageNotFoundError:  # running from a source tree without installation
+        return "0.0.0"
+
+
+def __getattr__(name: str) -> object:
+    if name == "__version__":
+        return _versie()
     if name in _LAZY:
         import importlib
 

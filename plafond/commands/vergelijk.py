@@ -20,6 +20,7 @@ from plafond.commands._common import (
     print_json,
     simulatie_meldingen,
 )
+from plafond.commands.simulate import VOORTGANG_VANAF
 from plafond.fmt import euro, getal, procent, tabel
 from plafond.xlsx import Tabel, schrijf_werkboek
 
@@ -27,9 +28,6 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from plafond.montecarlo import VergelijkResultaat
-
-#: Runs from this many scenarios show a progress bar on stderr.
-VOORTGANG_VANAF = 2**18
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

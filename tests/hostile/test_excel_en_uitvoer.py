@@ -315,3 +315,36 @@ def test_sigint_during_report_exits_130_and_writes_nothing(tmp_path):
     err = gezien + err
     assert proc.returncode == 130, err
     assert "Traceback" not in err and not uit.exists() and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("na", [0.02, 0.05, 0.15, 0.3])
+def test_sigint_while_plafond_loads_exits_130_without_traceback(tmp_path, na):
+    """The console entry point (plafond.start) catches an interrupt during plafond's imports.
+
+    The signal is sent once the interpreter runs the script (it writes "start"): during
+    Python's own start-up (site, a .pth file) an interrupt is outside any program's reach.
+    """
+    import time
+
+    code = ("import sys; sys.stderr.write('start\\n'); sys.stderr.flush(); "
+            "from plafond.start import main; sys.exit(main())")  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, "validate", "maastricht-heuvelland-2022"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+    )  # fmt: skip
+    assert proc.stderr.readline() == "start\n"
+    time.sleep(na)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert "Traceback" not in err, err
+    # interrupted (130, one line), or (on a fast machine) done before the signal
+    assert proc.returncode in (130, 0), (proc.returncode, err)
+    if proc.returncode == 130:
+        assert err.strip().splitlines()[-1] == "afgebroken"
+
+
+def test_the_console_script_is_the_start_module():
+    from importlib.metadata import entry_points
+
+    (ep,) = [e for e in entry_points(group="console_scripts") if e.name == "plafond"]
+    assert ep.value == "plafond.start:main"
