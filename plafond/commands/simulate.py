@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from plafond.cases.files import atomic_write
+from plafond.cases.geld import verdeel_centen
 from plafond.cases.getallen import getal_argument
 from plafond.commands._common import (
     Balk,
@@ -335,13 +336,17 @@ def render(res: SimulatieResultaat) -> str:
             [
                 [
                     a,
-                    euro(r.lumpsum),
+                    euro(lumpsum),
                     f"{euro(r.verwacht)} ({euro(r.se)})",
                     procent(r.kans),
                     euro(r.p95),
                     procent(r.aandeel_lumpsum, 2),
                 ]
-                for a, r in res.terugvordering.iterrows()
+                for (a, r), lumpsum in zip(
+                    res.terugvordering.iterrows(),
+                    verdeel_centen(res.terugvordering["lumpsum"].to_numpy(), res.lumpsum),
+                    strict=True,
+                )
             ],
         ),
         "",

@@ -197,3 +197,13 @@ def test_report_partner_tables_foot_to_the_cent(tmp_path):
         assert a - b == round(s["C  budget overige uitgaven (A − B)"] * 100)
         verwacht = s["verwachte terugvordering, alle partners"]
         assert round(verwacht * 100) == round(totaal["terugvordering verwacht"] * 100)
+
+
+@pytest.mark.parametrize("naam", ["maastricht-heuvelland-2022", "heerlen-2020"])
+def test_simulate_partner_lumpsums_foot_to_b(naam, capsys):
+    """The terminal table's lumpsums add up to the lumpsum B it shows, to the cent."""
+    assert main(["simulate", naam, "-n", "1024", "--seed", "1"]) == 0
+    uit = capsys.readouterr().out
+    (b,) = [_bedragen(r)[0] for r in uit.splitlines() if r.startswith("lumpsum B")]
+    blok = uit.split("\n\n")[2].splitlines()[2:]
+    assert sum(_bedragen(r)[0] for r in blok) == b
