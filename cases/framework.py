@@ -132,6 +132,8 @@ def overige_factor(case: Case, gebied: str, product: str) -> float:
 
     Exclusions that name a partner leave C alone.
     """
+    if not case.kader.uitsluitingen:
+        return 1.0
     rol = {a.id: a.rol for a in case.aanbieders}
     gemeente = case.gemeente_van().get(gebied)
     factor = 1.0
@@ -425,11 +427,13 @@ def lumpsum_per_pot(case: Case, potten_: Potten, bedragen: pd.Series) -> pd.Data
 
     Partners in case order, every partner a row (0 where it has nothing).
     """
-    tabel = pd.DataFrame(0.0, index=list(case.partners()), columns=list(potten_.ids))
+    partners = list(case.partners())
+    rij = {a: i for i, a in enumerate(partners)}
+    som = np.zeros((len(partners), len(potten_.ids)))
     for (a, g, p), bedrag in bedragen.items():
-        if a in tabel.index:
-            tabel.loc[a, potten_.ids[potten_.van[g, p]]] += float(bedrag)
-    return tabel
+        if a in rij:
+            som[rij[a], potten_.van[g, p]] += float(bedrag)
+    return pd.DataFrame(som, index=partners, columns=list(potten_.ids))
 
 
 def kader(case: Case) -> Framework:

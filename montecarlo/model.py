@@ -179,13 +179,7 @@ def _bouw(
     )
     totaal = omzet.groupby(["gebied", "product"])["omzet"].sum()
     per_aanbieder = omzet.groupby(["aanbieder", "gebied", "product"])["omzet"].sum()
-    kosten = np.zeros((len(partners), len(case.vraag)))
-    for j, v in enumerate(case.vraag):
-        noemer = float(totaal.get((v.gebied, v.product), 0.0))
-        for i, a in enumerate(partners):
-            teller = float(per_aanbieder.get((a, v.gebied, v.product), 0.0))
-            if noemer > 0 and teller > 0:
-                kosten[i, j] = teller / noemer * framework.tarief(case, v.product, a)
+    kosten = _kosten_per_eenheid(case, partners, per_aanbieder, totaal)
     plan, cellen = _levering(case, partners, potten.van, per_aanbieder)
     lijnen = [o.gebied for o in overige] + [v.gebied for v in case.vraag]
     c = case.kader.correlatie
@@ -230,6 +224,39 @@ def _bouw(
     return model
 
 
+def _omzet_per_lijn(per_aanbieder: pd.Series) -> dict[tuple[str, str], dict[str, float]]:
+    """Historie omzet per (gebied, product): aanbieder → omzet (one pass over historie)."""
+    uit: dict[tuple[str, str], dict[str, float]] = {}
+    for (a, g, p), x in per_aanbieder.items():
+        uit.setdefault((g, p), {})[a] = float(x)
+    return uit
+
+
+def _kosten_per_eenheid(
+    case: Case, partners: list[str], per_aanbieder: pd.Series, totaal: pd.Series
+) -> np.ndarray:
+    """Cost per unit of each vraag line borne by each partner, ``(P, L)`` euro per eenheid.
+
+    ``kosten[i, j]`` = partner i's share of the historie omzet of line j's gebied and product
+    × its reëel tarief (0 where it has none). Sparse: one pass over the historie and the
+    lines, not over all partner × line combinations.
+    """
+    index = {a: i for i, a in enumerate(partners)}
+    omzet = _omzet_per_lijn(per_aanbieder)
+    tarief: dict[tuple[str, str], float] = {}
+    kosten = np.zeros((len(partners), len(case.vraag)))
+    for j, v in enumerate(case.vraag):
+        noemer = float(totaal.get((v.gebied, v.product), 0.0))
+        if noemer <= 0:
+            continue
+        for a, teller in omzet.get((v.gebied, v.product), {}).items():
+            if a in index and teller > 0:
+                if (v.product, a) not in tarief:
+                    tarief[v.product, a] = framework.tarief(case, v.product, a)
+                kosten[index[a], j] = teller / noemer * tarief[v.product, a]
+    return kosten
+
+
 def _omzet_van(omzet: pd.Series, gebied: str, product: str) -> pd.Series:
     """Historie omzet per aanbieder in one gebied and product (empty when there is none)."""
     sleutels = omzet.index.droplevel("aanbieder")
@@ -251,12 +278,10 @@ def _levering(
     direct = {(o.gebied, o.product) for o in case.kader.overige_uitgaven}
     partner_set = set(partners)
     aandeel, random, tarief, reeel, cel_rijen = [], [], [], [], []
+    per_lijn = _omzet_per_lijn(omzet)
+    plek = {a: i for i, a in enumerate(partners)}
     for j, v in enumerate(case.vraag):
-        lijn = (
-            omzet.xs((v.gebied, v.product), level=("gebied", "product"), drop_level=True)
-            if (v.gebied, v.product) in omzet.droplevel("aanbieder").index
-            else pd.Series(dtype=float)
-        )
+        lijn = per_lijn.get((v.gebied, v.product), {})
         p_omzet = {a: float(x) for a, x in lijn.items() if a in partner_set and x > 0}
         o_omzet = float(sum(x for a, x in lijn.items() if a not in partner_set))
         p_totaal = sum(p_omzet.values())
@@ -276,7 +301,7 @@ def _levering(
         tarief.append(0.0 if (v.gebied, v.product) in direct else betaald)
         reeel.append(eigen)
         for a, x in p_omzet.items():
-            cel_rijen.append((partners.index(a), v.product, j, x / p_totaal))
+            cel_rijen.append((plek[a], v.product, j, x / p_totaal))
     producten = [p.id for p in case.producten]
     cel_rijen.sort(key=lambda r: (r[0], producten.index(r[1]), r[2]))
     cel_lijn = np.array([r[2] for r in cel_rijen], dtype=np.intp)
@@ -285,7 +310,10 @@ def _levering(
     starts = [k for k in range(len(groepen)) if k == 0 or groepen[k] != groepen[k - 1]]
     capaciteit = {a.id: a.capaciteit for a in case.aanbieders}
     cap = [float(capaciteit[partners[groepen[k][0]]].get(groepen[k][1], np.inf)) for k in starts]
-    cel_tarief = np.array([framework.tarief(case, r[1], partners[r[0]]) for r in cel_rijen])
+    tarieven = {
+        (p, i): framework.tarief(case, p, partners[i]) for p, i in {(r[1], r[0]) for r in cel_rijen}
+    }
+    cel_tarief = np.array([tarieven[r[1], r[0]] for r in cel_rijen], dtype=np.float64)
     a_arr = np.array(aandeel, dtype=np.float64)
     plan = Leveringsplan(
         aandeel=a_arr,
