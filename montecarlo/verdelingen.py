@@ -366,7 +366,10 @@ def _discreet(
     drempels[-1] = np.inf
     params = {**params, "laag": float(laag)}
     cel = _celtabel(drempels, float(laag))
-    return Marginaal(kind, mu, sd, params, drempels, _gids(drempels), cel)
+    # the guide table serves only the search that a missing cell table needs: not kept
+    # otherwise (16.385 indices, 128 KB, per line)
+    gids = _gids(drempels) if cel is None else None
+    return Marginaal(kind, mu, sd, params, drempels, gids, cel)
 
 
 def marginaal(spec: Any) -> Marginaal:
