@@ -33,7 +33,7 @@ def _known(bron: str, where: str, value: str | None, known: Iterable[str], kind:
 
 def check_unique_ids(case: Case, bron: str) -> None:
     """Ids in producten, gebieden and aanbieders are unique."""
-    for table in ("producten", "gebieden", "aanbieders"):
+    for table in ("producten", "gebieden", "aanbieders", "cooperaties"):
         counts = Counter(row.id for row in getattr(case, table))
         for key, n in counts.items():
             if n > 1:
@@ -145,6 +145,65 @@ def check_partner_rules(case: Case, bron: str) -> None:
             )
 
 
+def check_cooperaties(case: Case, bron: str) -> None:
+    """Cooperaties: known ids, partners as leden, a key over exactly the leden summing to 1.
+
+    A lid names one cooperatie (``aanbieders.cooperatie``), so it cannot be in two; a
+    cooperatie without leden, an overig as lid, an id shared with an aanbieder, or a key
+    that names another aanbieder or does not sum to 1 is refused.
+    """
+    ids = [c.id for c in case.cooperaties]
+    aanbieders = {a.id for a in case.aanbieders}
+    for c in case.cooperaties:
+        if c.id in aanbieders:
+            raise CaseError(
+                bron, f"cooperaties[{c.id}]",
+                "id is ook een aanbieder; geef de coöperatie een eigen id",
+            )  # fmt: skip
+    for a in case.aanbieders:
+        if a.cooperatie is None:
+            continue
+        where = f"aanbieders[{a.id}].cooperatie"
+        if a.cooperatie not in ids:
+            raise CaseError(
+                bron, where,
+                f"onbekende coöperatie {a.cooperatie!r}; bekend zijn: {', '.join(ids) or '(geen)'}",
+            )  # fmt: skip
+        if a.rol != "partner":
+            raise CaseError(
+                bron, where, f"{a.id!r} heeft rol {a.rol}; alleen een partner kan lid zijn"
+            )
+    for c in case.cooperaties:
+        leden = [a.id for a in case.aanbieders if a.cooperatie == c.id]
+        where = f"cooperaties[{c.id}]"
+        if not leden:
+            raise CaseError(
+                bron, where,
+                "de coöperatie heeft geen leden; geef partners cooperatie: " + repr(c.id),
+            )  # fmt: skip
+        if c.sleutel == "lumpsum":
+            continue
+        for lid in c.sleutel:
+            if lid not in leden:
+                raise CaseError(
+                    bron, f"{where}.sleutel.{lid}",
+                    f"{lid!r} is geen lid van {c.id!r}; leden zijn: {', '.join(leden)}",
+                )  # fmt: skip
+        ontbreekt = [lid for lid in leden if lid not in c.sleutel]
+        if ontbreekt:
+            raise CaseError(
+                bron, f"{where}.sleutel",
+                f"geen aandeel voor lid {ontbreekt[0]!r}; geef een aandeel voor elk lid: "
+                f"{', '.join(leden)}",
+            )  # fmt: skip
+        som = sum(c.sleutel.values())
+        if abs(som - 1.0) > 1e-9:
+            raise CaseError(
+                bron, f"{where}.sleutel",
+                f"de aandelen tellen op tot {som:g}; ze moeten samen precies 1 zijn",
+            )  # fmt: skip
+
+
 def check_correlatie(case: Case, bron: str) -> None:
     """A correlation matrix names known gebieden, is symmetric and positive semi-definite."""
     matrix = case.kader.correlatie.matrix
@@ -187,6 +246,7 @@ CHECKS = (
     check_unique_rows,
     check_tarieven_complete,
     check_partner_rules,
+    check_cooperaties,
     check_correlatie,
     check_marktordening,
 )
@@ -262,6 +322,21 @@ def check_lumpsum_structuur(case: Case, bron: str) -> None:
             )
 
 
+def check_cooperatie_lumpsum(case: Case, bron: str) -> None:
+    """A cooperatie with sleutel ``lumpsum`` has leden with a lumpsum (else no key)."""
+    from plafond.cases.framework import kader
+
+    lumpsum = kader(case).lumpsum_per_aanbieder
+    for c in case.cooperaties:
+        leden = [a.id for a in case.aanbieders if a.cooperatie == c.id]
+        if c.sleutel == "lumpsum" and float(lumpsum.reindex(leden, fill_value=0.0).sum()) <= 0:
+            raise CaseError(
+                bron, f"cooperaties[{c.id}].sleutel",
+                "sleutel lumpsum, maar geen lid heeft een lumpsum; geef leden historie "
+                "of een aandeel per lid",
+            )  # fmt: skip
+
+
 # The kader rules refer to gemeenten, producten and pots: checked before anything (the totals
 # among the bounds) computes the framework from them.
 CHECKS = (
@@ -270,4 +345,5 @@ CHECKS = (
     *grenzen.CHECKS,
     check_plafond,
     check_lumpsum_structuur,
+    check_cooperatie_lumpsum,
 )

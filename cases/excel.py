@@ -16,6 +16,9 @@ Layout (headers in row 1; an empty cell means "not given", so the default applie
   ``capaciteit_<PRODUCT>`` per product; ``vraag`` flattens its distributions into
   ``clienten_<param>`` and ``volume_per_client_<param>``; ``waarden`` (empirisch) is text
   ``"1; 2; 3"``. Sheets ``werkgebied`` and ``minimum_bedrag`` are optional.
+- optional sheet ``cooperaties``: columns ``id``, ``naam``, ``sleutel`` (``lumpsum``, or
+  empty with one column ``sleutel_<lid>`` per lid holding its fraction); the leden name
+  their cooperatie in the column ``cooperatie`` of ``aanbieders``.
 - optional sheet ``correlatie``: the matrix, first column ``gebied``, a column per gebied.
 
 Cells are read as stored values (``data_only``): formulas are never evaluated, and a formula
@@ -41,6 +44,7 @@ from plafond.cases.levering import Gewichten, OverigeLevering, Variant
 from plafond.cases.schema import (
     Aanbieder,
     Case,
+    Cooperatie,
     Correlatie,
     Gebied,
     Historie,
@@ -83,6 +87,7 @@ TABLES: dict[str, tuple[str, type[BaseModel], list[str]]] = {
     "producten": ("producten", Product, _fields(Product)),
     "gebieden": ("gebieden", Gebied, _fields(Gebied)),
     "aanbieders": ("aanbieders", Aanbieder, _fields(Aanbieder, "capaciteit")),
+    "cooperaties": ("cooperaties", Cooperatie, _fields(Cooperatie)),
     "tarieven": ("tarieven", Tarief, _fields(Tarief)),
     "historie": ("historie", Historie, _fields(Historie)),
     "vraag": (
@@ -148,12 +153,13 @@ KEY_SHEETS: dict[str, tuple[type[BaseModel], list[str]]] = {
     "marktordening": (Marktordening, _fields(Marktordening, "minimum_bedrag")),
 }
 #: Sheets in workbook order.
-SHEETS = ["case", "producten", "gebieden", "aanbieders", "tarieven", "historie", "vraag",
+SHEETS = ["case", "producten", "gebieden", "aanbieders", "cooperaties", "tarieven", "historie",
+          "vraag",
           "werkgebied", "kader", "opslagen", "overige_uitgaven", "marktordening",
           "minimum_bedrag", "uitsluitingen", "reeds_betaald", "plafonds", "levering",
           "varianten"]  # fmt: skip
 OPTIONAL = ("werkgebied", "minimum_bedrag", _MATRIX, "uitsluitingen", "reeds_betaald",
-            "plafonds", "levering", "varianten")  # fmt: skip
+            "plafonds", "levering", "varianten", "cooperaties")  # fmt: skip
 REQUIRED_SHEETS = [s for s in SHEETS if s not in OPTIONAL]
 #: Sheets that are read by nobody and allowed: the template's explanation.
 UITLEG = ("uitleg",)
@@ -175,7 +181,9 @@ _EURO = {
     "varianten": {"totaal"},
 }
 _CODES = {"id", "rol", "product", "aanbieder", "gebied", "verdeling", "verdeelsleutel",
-          "drempel_soort"}  # fmt: skip
+          "drempel_soort", "cooperatie"}  # fmt: skip
+#: Prefix of the columns with a lid's fraction on sheet cooperaties.
+_LID = "sleutel_"
 _TEXT = _CODES | {"naam", "eenheid", "gemeente", "bron", "toelichting", "omschrijving"}
 _BOOL = {"ja": True, "nee": False, "waar": True, "onwaar": False, "true": True, "false": False}
 _BOOL_LEAVES = {"overige_dekken", "indexeren", "taakstelling_toepassen", "evaluatie", "overloop"}
@@ -199,6 +207,10 @@ def _leaf(column: str) -> str:
 
 def _capaciteit(name: str) -> bool:
     return name.startswith("capaciteit_") and len(name) > len("capaciteit_")
+
+
+def _lid_kolom(name: str) -> bool:
+    return name.startswith(_LID) and len(name) > len(_LID)
 
 
 def required_columns(sheet: str) -> list[str]:
@@ -307,9 +319,12 @@ def _header(ws: Worksheet, sheet: str, bron: str, allowed: list[str]) -> tuple[l
         if name is not None and names.count(name) > 1:
             raise CaseError(bron, f"{sheet}.{name}", f"kolom staat meer dan eens op blad {sheet}")
         if name is not None and name not in allowed:
-            if sheet == "aanbieders" and _capaciteit(name):
+            if (sheet == "aanbieders" and _capaciteit(name)) or (
+                sheet == "cooperaties" and _lid_kolom(name)
+            ):
                 continue
-            extra = " en capaciteit_<PRODUCT>" if sheet == "aanbieders" else ""
+            extra = {"aanbieders": " en capaciteit_<PRODUCT>", "cooperaties": f" en {_LID}<lid>"}
+            extra = extra.get(sheet, "")
             raise CaseError(
                 bron,
                 f"{sheet}.{name}",
@@ -346,6 +361,12 @@ def _read_rows(ws: Worksheet, sheet: str, bron: str) -> tuple[list[dict], list[i
                 )
             if value is not _EMPTY:
                 row[name] = value
+        if sheet == "cooperaties" and "sleutel" in row and any(map(_lid_kolom, row)):
+            raise CaseError(
+                bron, f"{sheet}[Excel-rij {r}].sleutel",
+                f"geef sleutel lumpsum óf een aandeel per lid in de kolommen {_LID}<lid>, "
+                "niet allebei",
+            )  # fmt: skip
         if row:
             out.append(_nest(sheet, row))
             numbers.append(r)
@@ -358,6 +379,10 @@ def _nest(sheet: str, row: dict[str, Any]) -> dict[str, Any]:
         cap = {k.removeprefix("capaciteit_"): row.pop(k) for k in list(row) if _capaciteit(k)}
         if cap:
             row["capaciteit"] = cap
+    if sheet == "cooperaties":
+        aandelen = {k.removeprefix(_LID): row.pop(k) for k in list(row) if _lid_kolom(k)}
+        if aandelen:
+            row["sleutel"] = aandelen
     if sheet == "vraag":
         for n in _NESTED:
             spec = {p: row.pop(f"{n}_{p}") for p in _PARAMS if f"{n}_{p}" in row}
@@ -652,13 +677,22 @@ def _table(case: Case, sheet: str) -> tuple[list[str], list[list[Any]]]:
             row.update({f"gewichten_{k}": v for k, v in row.pop("gewichten").items()})
         if sheet == "aanbieders":
             row.update({f"capaciteit_{k}": v for k, v in row.pop("capaciteit").items()})
+        if sheet == "cooperaties" and not isinstance(row["sleutel"], str):
+            row.update({f"{_LID}{k}": v for k, v in row.pop("sleutel").items()})
         for n in _NESTED if sheet == "vraag" else ():
             row.update({f"{n}_{k}": v for k, v in row.pop(n).items()})
         rows.append(row)
     if sheet == "aanbieders":
         cap = [f"capaciteit_{p.id}" for p in case.producten]
         other = {k for r in rows for k in r if _capaciteit(k)} - set(cap)
-        columns = [*columns, *cap, *sorted(other)]
+        # the cooperatie column after the capacities: older workbooks keep their layout
+        eigen = [c for c in columns if c != "cooperatie"]
+        columns = [*eigen, *cap, *sorted(other), "cooperatie"]
+    if sheet == "cooperaties":
+        leden = [
+            f"{_LID}{a.id}" for a in case.aanbieders if any(f"{_LID}{a.id}" in r for r in rows)
+        ]
+        columns = [*columns, *leden]
     return columns, [[r.get(c) for c in columns] for r in rows]
 
 

@@ -243,6 +243,8 @@ _BLAD = {
     "producten": "de diensten (BGI, BGG, …)",
     "gebieden": "de gebieden (wijken, gemeenten) met hun inwoners",
     "aanbieders": "de aanbieders: partners (lumpsum, B) en overig (overige aanbieders en PGB, C)",
+    "cooperaties": "optioneel: coöperaties, elk één contractpartner voor haar leden (de "
+    "partners die haar in kolom cooperatie van blad aanbieders noemen)",
     "tarieven": "het reële tarief per product, gegeven of opgebouwd uit kosten (AMvB reële prijs)",
     "historie": "omzet vorig jaar per aanbieder, gebied en product",
     "vraag": "cliënten en volume per cliënt per gebied en product, met hun onzekerheid",
@@ -282,6 +284,13 @@ UITLEG: dict[str, tuple[str, str]] = {
         "meeste volume per jaar, een kolom per product; leeg: geen grens",
     ),
     "max_gebieden": ("aantal", "meeste gebieden die deze aanbieder mag bedienen"),
+    "cooperatie": ("code", "id uit blad cooperaties: deze partner is er lid van; leeg: geen"),
+    "cooperaties.sleutel": (
+        "lumpsum of leeg",
+        "lumpsum: de terugvordering gaat naar de leden naar hun lumpsum; leeg: de kolommen "
+        "sleutel_<lid>",
+    ),
+    "sleutel_<lid>": ("fractie", "aandeel van dit lid in wat de coöperatie terugbetaalt; samen 1"),
     "product": ("code", "id uit blad producten"),
     "aanbieder": ("code", "id uit blad aanbieders"),
     "gebied": ("code", "id uit blad gebieden"),
@@ -498,7 +507,8 @@ def uitleg() -> list[list[str]]:
             rows.append([sheet, "<gebied>", "van -1 tot 1", "leeg", "correlatie van rij en kolom"])
             continue
         columns = KEY_SHEETS[sheet][1] if sheet in KEY_SHEETS else TABLES[sheet][2]
-        extra = {"aanbieders": ["capaciteit_<PRODUCT>"], "kader": [f"{_SLEUTEL}<aanbieder>"]}
+        extra = {"aanbieders": ["capaciteit_<PRODUCT>"], "kader": [f"{_SLEUTEL}<aanbieder>"],
+                 "cooperaties": ["sleutel_<lid>"]}  # fmt: skip
         for column in [*columns, *extra.get(sheet, [])]:
             prefix = next((n for n in _NESTED if column.startswith(n + "_")), "")
             leaf = column.removeprefix(f"{prefix}_") if prefix else column

@@ -112,6 +112,23 @@ class Aanbieder(_Rij):
         default_factory=FrozenDict
     )
     max_gebieden: Annotated[int, Field(ge=1)] | None = None
+    cooperatie: Id | None = None
+
+
+class Cooperatie(_Rij):
+    """A cooperative: one contract partner for its leden (the partners that name it).
+
+    ``sleutel``: how it passes its terugvordering on to its leden: ``lumpsum`` (each lid's
+    own lumpsum as a share of the cooperative's) or a fraction per lid (summing to 1 over
+    exactly its leden; checked in :mod:`cases.checks`).
+    """
+
+    id: Id
+    naam: str
+    sleutel: (
+        Literal["lumpsum"]
+        | Annotated[dict[str, Fractie], AfterValidator(_bevroren)]
+    ) = "lumpsum"  # fmt: skip
 
 
 class Tarief(_Rij):
@@ -391,6 +408,7 @@ class Case(BaseModel):
     producten: tuple[Product, ...] = Field(min_length=1)
     gebieden: tuple[Gebied, ...] = Field(min_length=1)
     aanbieders: tuple[Aanbieder, ...] = Field(min_length=1)
+    cooperaties: tuple[Cooperatie, ...] = ()
     tarieven: tuple[Tarief, ...] = Field(min_length=1)
     historie: tuple[Historie, ...] = ()
     vraag: tuple[Vraag, ...] = ()
@@ -412,6 +430,6 @@ class Case(BaseModel):
 
 
 #: Tables that may be written as a mapping ``id: {fields}`` in YAML.
-ID_TABLES = ("producten", "gebieden", "aanbieders")
+ID_TABLES = ("producten", "gebieden", "aanbieders", "cooperaties")
 #: Required top-level keys of a case file.
 REQUIRED = ("naam", "jaar", "producten", "gebieden", "aanbieders", "tarieven")

@@ -22,6 +22,9 @@ How the case enters the simulation:
 - C lines are those of ``framework.overige_uitgaven`` (after ``kader.uitsluitingen``);
   ``kader.reeds_betaald`` is fixed spending in its pot and income of its partner.
 - ``maximum`` is a fraction of each partner's (total) lumpsum.
+- ``cooperaties``: the leden of a cooperative are one contract partner of the rule
+  (``Regel.groep`` and ``sleutel``, :mod:`montecarlo.cooperatie`): its weights and cap are
+  the sums of its leden's, its terugvordering is split over them by its key.
 - ``kader.prijsschok`` (optional): realised CAO wage growth minus the indexatie granted, a
   fraction. It raises the partners' real cost per unit: exploitation cost = volume ×
   reëel tarief × (1 + prijsschok). It does not change spending B + C within the year (the
@@ -43,6 +46,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 from plafond.cases import Case, framework, overige
+from plafond.montecarlo import cooperatie
 from plafond.montecarlo.copula import Factormodel, correlatiematrix
 from plafond.montecarlo.levering import Leveringsplan
 from plafond.montecarlo.motor import Model
@@ -156,6 +160,7 @@ def _bouw(
     vast = per_pot.sum(axis=0).to_numpy() + reeds_pot.sum(axis=0).to_numpy()
 
     maximum = None if rd.maximum is None else rd.maximum * lumpsum.to_numpy()
+    groep, sleutel = cooperatie.groepen(case, partners, lumpsum.to_numpy())
     regel = Regel(
         plafond=plafond,
         gewichten=gewichten,
@@ -164,6 +169,8 @@ def _bouw(
         drempel_soort=rd.drempel_soort,
         maximum=maximum,
         onderschrijding=rd.onderschrijding,
+        groep=groep,
+        sleutel=sleutel,
     )
 
     overige = framework.overige_uitgaven(case)
@@ -213,7 +220,7 @@ def _bouw(
         factormodel=factormodel,
     )
     _alleen_lezen(model.correlatie, model.vaste_uitgaven, model.lumpsum, model.kosten)
-    _alleen_lezen(regel.plafond, regel.gewichten, regel.maximum)
+    _alleen_lezen(regel.plafond, regel.gewichten, regel.maximum, regel.groep, regel.sleutel)
     return model
 
 

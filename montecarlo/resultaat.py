@@ -66,6 +66,10 @@ class SimulatieResultaat:
         Total spending of every scenario, sorted ascending (euro, read-only): the data
         behind the histogram and the exceedance curve. The one float per scenario the
         result keeps.
+    cooperaties
+        With ``cooperaties`` in the case: per cooperative naam, leden, lumpsum, verwacht
+        and se of its terugvordering (euro; :func:`montecarlo.cooperatie.tabel`, which
+        says why its se is the sum of its leden's); else None. The rows above stay per lid.
     meerjarig
         With ``looptijd`` > 1: the :class:`~montecarlo.jaren.JarenResultaat` of the term
         (the fields above are then those of year 1, on the same scenarios); else None.
@@ -91,6 +95,7 @@ class SimulatieResultaat:
     per_pot: pd.DataFrame | None = None
     regionaal: dict[str, float] | None = None
     meerjarig: Any = None
+    cooperaties: pd.DataFrame | None = None
 
     def overschrijdingskans_bij(self, plafonds: FloatArray | float) -> FloatArray:
         """Exceedance function: P(spending > plafond) for each plafond (euro -> fraction)."""
@@ -209,6 +214,16 @@ class SimulatieResultaat:
             uit["kans"] = self.kans
             uit["plafond_bij_kans"] = schatting
             uit["plafond_bij_kans_ci95"] = [laag, hoog]
+        if self.cooperaties is not None:
+            uit["cooperaties"] = {
+                str(c): {
+                    "naam": r.naam,
+                    "leden": list(r.leden),
+                    "lumpsum": float(r.lumpsum),
+                    "terugvordering": {"verwacht": float(r.verwacht), "se": float(r.se)},
+                }
+                for c, r in self.cooperaties.iterrows()
+            }
         if self.meerjarig is not None:
             uit |= self.meerjarig.to_dict()
         return rond_geld(uit, GELD)

@@ -15,6 +15,18 @@ with plafond ``A`` and spending ``S`` (all amounts rounded to whole cents, half 
 5. Summed over pots, then each partner's amount is capped at ``maximum * its lumpsum``
    (in absolute value, rounded down to the cent). What a cap cuts off is *not*
    redistributed over the other partners: the gemeente bears it.
+
+Cooperaties (``Regel.groep``). A cooperative is *one* contract partner for several leden
+(the engine's partner axis stays the leden). With groups the rule acts on the contract
+partners ``c`` (a cooperative, or a partner on its own): for pot ``k`` the weight of ``c``
+is ``w_kc = sum_{i in c} w_ki``; steps 1–4 split each pot's share over the contract
+partners with these weights; step 5 sums over pots and caps ``c`` at
+``M_c = sum_{i in c} maximum_i`` (with ``maximum_i = maximum * lumpsum_i`` that is
+``maximum`` times the cooperative's lumpsum). Then (6) the cents ``T_c`` of a cooperative
+are split over its leden by its key ``s_i`` (``sum_{i in c} s_i = 1``) with the same
+largest-remainder split, so ``sum_{i in c} T_i = T_c`` exactly and
+``|T_i - s_i T_c| < 1`` cent; ties go to the lid listed first. A partner on its own keeps
+``T_c``. Without groups (``groep`` None) steps 1–5 are applied to the partners as they are.
 """
 
 from __future__ import annotations
@@ -51,6 +63,13 @@ class Regel:
         Cap per partner in euro, shape ``(P,)``, or None for no cap.
     onderschrijding
         Fraction of an underspend paid to the partners.
+    groep
+        Contract partner of every partner, shape ``(P,)``, numbered ``0..G-1`` in the order
+        of their first member (a cooperative and its leden share a number), or None: every
+        partner is its own contract partner (module docstring, cooperaties).
+    sleutel
+        With ``groep``: each partner's fraction of its contract partner's amount, shape
+        ``(P,)``, summing to 1 within every group (1 for a partner on its own).
     """
 
     plafond: FloatArray
@@ -60,6 +79,8 @@ class Regel:
     drempel_soort: Literal["franchise", "eigen_risico"] = "franchise"
     maximum: FloatArray | None = None
     onderschrijding: float = 0.0
+    groep: NDArray[np.intp] | None = None
+    sleutel: FloatArray | None = None
 
     def __post_init__(self) -> None:
         plafond = np.atleast_1d(np.asarray(self.plafond, dtype=np.float64))
@@ -76,11 +97,48 @@ class Regel:
         object.__setattr__(self, "gewichten", gewichten / sommen)
         if self.maximum is not None:
             object.__setattr__(self, "maximum", np.asarray(self.maximum, dtype=np.float64))
+        if (self.groep is None) != (self.sleutel is None):
+            raise ValueError("groep en sleutel horen bij elkaar: geef ze allebei of geen van beide")
+        if self.groep is not None:
+            groep = np.asarray(self.groep, dtype=np.intp)
+            sleutel = np.asarray(self.sleutel, dtype=np.float64)
+            p = gewichten.shape[1]
+            eerste = np.unique(groep, return_index=True)[1]
+            if (
+                groep.shape != (p,)
+                or sleutel.shape != (p,)
+                or not np.array_equal(groep[np.sort(eerste)], np.arange(eerste.size))
+            ):
+                raise ValueError("groep: één nummer 0..G-1 per partner, op volgorde van eerste lid")
+            som = np.bincount(groep, weights=sleutel)
+            if np.any(sleutel < 0) or not np.allclose(som, 1.0, rtol=0.0, atol=1e-6):
+                raise ValueError("sleutel: niet-negatief en per groep samen 1")
+            object.__setattr__(self, "groep", groep)
+            object.__setattr__(self, "sleutel", sleutel)
 
     @property
     def partners(self) -> int:
         """Number of partners ``P``."""
         return self.gewichten.shape[1]
+
+    @property
+    def contractpartners(self) -> int:
+        """Number of contract partners ``G`` (``P`` without groups)."""
+        return self.partners if self.groep is None else int(self.groep.max()) + 1
+
+    def per_contractpartner(self) -> tuple[FloatArray, FloatArray | None]:
+        """The pots' weights ``(K, G)`` and the caps ``(G,)`` (euro) of the contract partners.
+
+        Sums over each group's members (module docstring, cooperaties); without groups the
+        rule's own arrays.
+        """
+        if self.groep is None:
+            return self.gewichten, self.maximum
+        g = self.contractpartners
+        lid = np.zeros((self.partners, g))
+        lid[np.arange(self.partners), self.groep] = 1.0
+        maximum = None if self.maximum is None else self.maximum @ lid
+        return self.gewichten @ lid, maximum
 
 
 def centen(bedrag: FloatArray | float, out: FloatArray | None = None) -> FloatArray:
@@ -163,6 +221,7 @@ def terugvordering_compact(
     """
     a_c = centen(regel.plafond)
     d_c = centen(regel.drempel * regel.plafond)
+    gewichten, maximum = regel.per_contractpartner()
     n = uitgaven_c.shape[1]
     delen = []
     wie_leeg = np.zeros(0, dtype=np.intp)
@@ -180,20 +239,40 @@ def terugvordering_compact(
             )
             deel_c -= np.floor(regel.onderschrijding * onder + 0.5)
         # only scenarios with something to split (most often a minority) go through the split
-        wie = np.flatnonzero(deel_c != 0.0) if regel.gewichten[pot].any() else wie_leeg
-        delen.append((wie, verdeel_centen(np.take(deel_c, wie), regel.gewichten[pot])))
+        wie = np.flatnonzero(deel_c != 0.0) if gewichten[pot].any() else wie_leeg
+        delen.append((wie, verdeel_centen(np.take(deel_c, wie), gewichten[pot])))
     if len(delen) == 1:
         wie, deel = delen[0]
     else:
-        totaal = np.zeros((regel.partners, n))
+        totaal = np.zeros((gewichten.shape[1], n))
         for wie_pot, deel_pot in delen:
             totaal[:, wie_pot] += deel_pot
         wie = np.flatnonzero(totaal.any(axis=0))
         deel = totaal[:, wie]
-    if regel.maximum is not None:
-        cap = np.floor(regel.maximum * 100.0 + 1e-6)[:, None]
+    if maximum is not None:
+        cap = np.floor(maximum * 100.0 + 1e-6)[:, None]
         np.clip(deel, -cap, cap, out=deel)
+    if regel.groep is not None:
+        deel = _naar_leden(deel, regel)
     return wie, deel
+
+
+def _naar_leden(deel_c: FloatArray, regel: Regel) -> FloatArray:
+    """Each contract partner's cents ``(G, m)`` split over its members ``(P, m)`` by the key.
+
+    Largest remainder (:func:`verdeel_centen`), so the members' cents add up to the
+    contract partner's exactly; a partner on its own takes its row unchanged.
+    """
+    groep = regel.groep
+    assert groep is not None and regel.sleutel is not None
+    uit = np.empty((regel.partners, deel_c.shape[1]))
+    for c in range(deel_c.shape[0]):
+        leden = np.flatnonzero(groep == c)
+        if leden.size == 1:
+            uit[leden[0]] = deel_c[c]
+        else:
+            uit[leden] = verdeel_centen(deel_c[c], regel.sleutel[leden])
+    return uit
 
 
 def terugvordering(uitgaven: FloatArray, regel: Regel) -> FloatArray:

@@ -307,7 +307,7 @@ def simulate(
             model, paden_uit(case.kader), n, seed=int(seed), methode=methode, naam=case.naam,
             eerste_jaar=case.jaar, kans=kans, werkers=werkers,
         )  # fmt: skip
-        return replace(jaar1, meerjarig=meerjarig)
+        return _met_cooperaties(case, replace(jaar1, meerjarig=meerjarig))
     ruw = draai(
         model,
         n,
@@ -317,7 +317,7 @@ def simulate(
         voortgang=voortgang,
         parallel=parallel,
     )
-    return resultaat_uit(
+    res = resultaat_uit(
         model,
         ruw,
         case=case.naam,
@@ -328,3 +328,15 @@ def simulate(
         overnemen=True,
         potten=list(framework.kader(case).potten.ids),
     )
+    return _met_cooperaties(case, res)
+
+
+def _met_cooperaties(case: Case, res: SimulatieResultaat) -> SimulatieResultaat:
+    """``res`` with the per-cooperative table (:func:`montecarlo.cooperatie.tabel`), if any."""
+    if not case.cooperaties:
+        return res
+    from dataclasses import replace
+
+    from plafond.montecarlo.cooperatie import tabel
+
+    return replace(res, cooperaties=tabel(case, res.terugvordering))

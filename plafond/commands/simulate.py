@@ -155,7 +155,8 @@ def schrijf(
     csv_formaat: str = "excel",
     precisie: dict | None = None,
 ) -> None:
-    """Write the result: .json (the JSON), .csv (the partner table), .xlsx (five sheets).
+    """Write the result: .json (the JSON), .csv (the partner table), .xlsx (five sheets;
+    with cooperaties, pots or years more).
 
     Each holds the run record: the JSON under ``run``, the CSV as columns ``run_*`` on
     every row, the workbook on a sheet ``run`` (the seed as text, exact). ``csv_formaat``
@@ -216,6 +217,11 @@ def schrijf(
                 res.per_pot.reset_index(),
                 {c: "euro" for c in res.per_pot.columns if c != "overschrijdingskans"}
                 | {"overschrijdingskans": "procent2"},
+            )
+        if res.cooperaties is not None:
+            coop = res.cooperaties.assign(leden=[", ".join(x) for x in res.cooperaties["leden"]])
+            bladen["cooperaties"] = Tabel(
+                coop.reset_index(), {"lumpsum": "euro", "verwacht": "euro", "se": "euro"}
             )
         bladen |= _jaren_bladen(res)
         schrijf_werkboek(tmp, bladen, case=res.case)
@@ -357,6 +363,8 @@ def render(res: SimulatieResultaat) -> str:
             ],
         ),
     ]
+    if res.cooperaties is not None:
+        regels += ["", _cooperatie_tekst(res.cooperaties)]
     if res.per_pot is not None:
         regels += ["", _pot_tekst(res)]
     if res.meerjarig is not None:
@@ -369,6 +377,23 @@ def render(res: SimulatieResultaat) -> str:
             f"(95%-interval {euro(laag)} – {euro(hoog)})",
         ]
     return "\n".join(regels)
+
+
+def _cooperatie_tekst(cooperaties: pd.DataFrame) -> str:
+    """One row per cooperative: one contract partner, the sum of its leden above."""
+    return tabel(
+        ["coöperatie", "leden", "lumpsum", "terugvordering verwacht (se)", "% lumpsum"],
+        [
+            [
+                f"{c} ({r.naam})",
+                str(len(r.leden)),
+                euro(r.lumpsum),
+                f"{euro(r.verwacht)} ({euro(r.se)})",
+                procent(r.verwacht / r.lumpsum if r.lumpsum > 0 else 0.0, 2),
+            ]
+            for c, r in cooperaties.iterrows()
+        ],
+    )
 
 
 def render_jaren(mj: JarenResultaat) -> list[str]:

@@ -203,6 +203,8 @@ def splits_partners(t: Tabel) -> list[Tabel]:
     eight do.
     """
     sleutel = ["aanbieder", "naam"]
+    if "aanbieder" not in t.frame.columns:  # the cooperaties table: small, kept whole
+        return [t]
     delen = []
     for bron, titel in (("t.", "terugvordering"), ("e.", "exploitatie")):
         kolommen = [k for k, b, _ in PARTNER_KOLOMMEN if b.startswith(bron)]

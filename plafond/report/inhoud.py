@@ -263,6 +263,34 @@ def partners(r: Rapport) -> Tabel:
     return Tabel(frame, {k: f for k, _, f in PARTNER_KOLOMMEN})
 
 
+def cooperaties(r: Rapport) -> Tabel | None:
+    """Per cooperative (one contract partner): leden, lumpsum, terugvordering and its se.
+
+    Only in the full report: in a partner pack a cooperative's figures would show the sum
+    of the other leden. None without cooperaties.
+    """
+    tabel = r.simulatie.cooperaties
+    if tabel is None or r.partner is not None:
+        return None
+    frame = pd.DataFrame(
+        {
+            "coöperatie": list(tabel.index),
+            "naam": list(tabel["naam"]),
+            "leden": [", ".join(leden) for leden in tabel["leden"]],
+            "lumpsum": [centen(x) for x in tabel["lumpsum"]],
+            "terugvordering verwacht": [centen(x) for x in tabel["verwacht"]],
+            "standaardfout": [centen(x) for x in tabel["se"]],
+            "terugvordering als deel van lumpsum": [
+                t / b if b > 0 else None for t, b in zip(tabel["verwacht"], tabel["lumpsum"],
+                                                         strict=True)
+            ],
+        }
+    )  # fmt: skip
+    formaten = {"lumpsum": "euro", "terugvordering verwacht": "euro", "standaardfout": "euro",
+                "terugvordering als deel van lumpsum": "procent2"}  # fmt: skip
+    return Tabel(frame, formaten, titel="coöperaties (één contractpartner; leden hierboven)")
+
+
 def voet(frame: pd.DataFrame, kolommen: list[str], label: str = "totaal") -> pd.DataFrame:
     """``frame`` with ``kolommen`` to the cent, the rows footing to the row ``label``.
 

@@ -33,6 +33,9 @@ def bladen(r: Rapport) -> dict[str, list[Tabel]]:
         "gevoeligheid": [inhoud.gevoeligheid(r)],
         "aannames": [aannames(r)],
     }
+    coop = inhoud.cooperaties(r)
+    if coop is not None:
+        uit["partners"].append(coop)
     if r.vergelijking is not None and (r.partner is None or inhoud.groep_zichtbaar(r)):
         geld = {k: "euro" for k in ("verwacht", "se", "sd", "p95", "cvar95", "sd_gemeente",
                                     "sd_aanbieders")}  # fmt: skip

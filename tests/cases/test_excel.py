@@ -110,8 +110,9 @@ def test_template_is_a_valid_case_with_explanations(tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames[0] == "uitleg" and set(SHEETS) <= set(wb.sheetnames)
     for sheet in TABLES:
-        # C follows demand in the example (levering); a direct C forecast is left empty
-        rijen = 1 if sheet == "overige_uitgaven" else 2
+        # C follows demand in the example (levering); a direct C forecast is left empty, and
+        # so is the optional cooperaties sheet (the example's one partner is in none)
+        rijen = 1 if sheet in ("overige_uitgaven", "cooperaties") else 2
         assert wb[sheet].max_row >= rijen, f"no example row on sheet {sheet}"
     assert wb["overige_uitgaven"].max_row == 1 and wb["levering"].max_row >= 2
     explained = {(r[0], r[1]) for r in wb["uitleg"].iter_rows(min_row=2, values_only=True)}
