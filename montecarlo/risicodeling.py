@@ -160,6 +160,36 @@ def _grondslag(verschil_c: FloatArray, drempel_c: float, soort: str) -> FloatArr
     return verschil_c
 
 
+#: Up to this many partners the ranks come from pairwise comparisons (P(P − 1)/2 vectorised
+#: comparisons, fastest for few partners); above it from a stable sort per scenario
+#: (O(P log P)), so a rule over a thousand partners stays fast. Both give the same ranks.
+PAREN_TOT = 16
+
+
+def _rang(rest: FloatArray, paren_tot: int = PAREN_TOT) -> NDArray[np.integer]:
+    """Rank of every partner (row) among the remainders per scenario (column), ``(P, n)``.
+
+    Rank 0 is the largest remainder; equal remainders rank in the order the partners are
+    listed. With few partners: partner i < j outranks j unless j's remainder is strictly
+    larger, so every j starts at the number of partners before it and moves one rank per
+    pair where j wins. With many: a stable descending sort of each column.
+    """
+    p, n = rest.shape
+    if p <= paren_tot:
+        rang = np.empty((p, n), dtype=np.int8)
+        rang[...] = np.arange(p)[:, None]
+        for i in range(p):
+            for j in range(i + 1, p):
+                wint = np.greater(rest[j], rest[i])
+                rang[i] += wint
+                rang[j] -= wint
+        return rang
+    volgorde = np.argsort(-rest, axis=0, kind="stable")
+    rang = np.empty((p, n), dtype=np.intp)
+    np.put_along_axis(rang, volgorde, np.arange(p, dtype=np.intp)[:, None], axis=0)
+    return rang
+
+
 def verdeel_centen(totaal_c: FloatArray, gewichten: FloatArray) -> FloatArray:
     """Split whole-cent totals over partners so the parts add up exactly.
 
@@ -181,17 +211,8 @@ def verdeel_centen(totaal_c: FloatArray, gewichten: FloatArray) -> FloatArray:
     deel = np.floor(ruw)
     rest = absoluut - deel.sum(axis=0)
     ruw -= deel  # the remainders
-    # rank of each partner among the remainders: larger ones first, ties to the first listed.
-    # Partner i < j outranks j unless j's remainder is strictly larger: start every j at the
-    # number of partners listed before it and move one rank per pair where j wins.
-    p = gewichten.size
-    rang = np.empty((p, absoluut.size), dtype=np.int8 if p < 128 else np.intp)
-    rang[...] = np.arange(p)[:, None]
-    for i in range(p):
-        for j in range(i + 1, p):
-            wint = np.greater(ruw[j], ruw[i])
-            rang[i] += wint
-            rang[j] -= wint
+    # rank of each partner among the remainders: larger ones first, ties to the first listed
+    rang = _rang(ruw)
     deel += rang < rest
     if negatief:
         deel *= np.sign(totaal_c)[None, :]
