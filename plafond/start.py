@@ -37,10 +37,13 @@ def main() -> int:
         raise
     finally:
         signal.signal(signal.SIGINT, vorige)
-    if ontvangen:  # arrived after the import, before the command line took over
+    try:
+        if ontvangen:  # arrived after the import, before the command line took over
+            raise KeyboardInterrupt
+        return opdracht()
+    except KeyboardInterrupt:  # in the instant before plafond.cli installs its own handler
         sys.stderr.write("afgebroken\n")
         return ONDERBROKEN
-    return opdracht()
 
 
 if __name__ == "__main__":
