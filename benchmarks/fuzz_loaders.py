@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 sys.path.insert(0, str(Path(__file__).parents[1] / "tests"))
 from conftest import WORKED_EXAMPLE  # noqa: E402
 from plafond.cases import CaseError, case_from_dict, load_case  # noqa: E402
-from plafond.cases.excel import write_workbook  # noqa: E402
+from plafond.cases.excel_schrijven import write_workbook  # noqa: E402
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
 INSTELLING = settings(max_examples=N, deadline=None, suppress_health_check=list(HealthCheck))

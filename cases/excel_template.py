@@ -22,10 +22,9 @@ from plafond.cases.excel import (
     REFERENTIE,
     SHEETS,
     TABLES,
-    _build,
     _leaf,
-    _sheet,
 )
+from plafond.cases.excel_schrijven import _build, _sheet
 from plafond.cases.files import atomic_write
 from plafond.cases.levering import Gewichten, Levering
 from plafond.cases.schema import Case, Correlatie, Jaren, Risicodeling

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from plafond.cases import CaseError, load_case
-from plafond.cases.excel import write_workbook
+from plafond.cases.excel_schrijven import write_workbook
 from plafond.cases.excel_template import write_template
 from plafond.commands._common import check_output_suffix, print_json
 

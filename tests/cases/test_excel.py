@@ -15,8 +15,8 @@ from plafond.cases.excel import (
     SHEETS,
     TABLES,
     read_workbook,
-    write_workbook,
 )
+from plafond.cases.excel_schrijven import write_workbook
 from plafond.cases.excel_template import write_template
 from plafond.cases.schema import Kader
 

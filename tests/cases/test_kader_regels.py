@@ -200,7 +200,7 @@ def test_pot_plafonds_refused_with_one_line(sleutel, rijen, melding):
 def test_new_keys_round_trip_through_excel(tmp_path, worked_example):
     import openpyxl
     from plafond.cases import load_case
-    from plafond.cases.excel import write_workbook
+    from plafond.cases.excel_schrijven import write_workbook
 
     data = _potten_case("gemeente_product", GP_PLAFONDS)
     data["kader"]["opslagen"] = [

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).parents[1]))
 from _belofte import belofte, draai, schrijf_case, volledig  # noqa: E402
 from conftest import WORKED_EXAMPLE  # noqa: E402
 from plafond.cases import case_from_dict  # noqa: E402
-from plafond.cases.excel import write_workbook  # noqa: E402
+from plafond.cases.excel_schrijven import write_workbook  # noqa: E402
 from plafond.cases.files import AFGEKAPT, MAX_CEL, atomic_write  # noqa: E402
 
 W = WORKED_EXAMPLE

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pytest
 from plafond.cases import load_case
-from plafond.cases.excel import write_workbook
+from plafond.cases.excel_schrijven import write_workbook
 from plafond.cases.load import case_from_dict
 from plafond.montecarlo import schatters, simulate
 from plafond.montecarlo.model import bouw_model

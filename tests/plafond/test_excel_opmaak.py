@@ -11,7 +11,7 @@ import pytest
 from babel.numbers import format_decimal
 from openpyxl.utils import get_column_letter
 from plafond.cases import load_case
-from plafond.cases.excel import write_workbook
+from plafond.cases.excel_schrijven import write_workbook
 from plafond.cases.excel_template import HINT_FRACTIE, write_template
 
 from plafond.cli import main
