@@ -190,6 +190,11 @@ class _Plan:
         Each line's affine shift, shape ``(k, 1)``.
     volume_mu, volume_sd
         Mean and sd of the volume per client of each vraag line.
+    breedte
+        Scenarios per piece (:func:`stuk_breedte`).
+    sommen
+        False: only the spending is wanted; the per-stroom sums (the rule, the partners'
+        results) are skipped and ``Ruw.sommen`` holds zeros.
     """
 
     lijnen: Lijnen
@@ -198,6 +203,7 @@ class _Plan:
     volume_mu: FloatArray
     volume_sd: FloatArray
     breedte: int = STROOM
+    sommen: bool = True
 
 
 #: Work-array budget per worker (floats): a stroom whose arrays would exceed it is done in
@@ -221,7 +227,7 @@ def stuk_breedte(model: Model) -> int:
     return breedte
 
 
-def _plan(model: Model) -> _Plan:
+def _plan(model: Model, sommen: bool = True) -> _Plan:
     lijnen = Lijnen(model.overige + tuple(lijn.clienten for lijn in model.vraag))
     if model.factormodel is not None:
         gevouwen = np.zeros((0, 0))  # the factor model folds the scale in itself
@@ -235,6 +241,7 @@ def _plan(model: Model) -> _Plan:
         volume_mu=np.array([lijn.volume_gemiddelde for lijn in model.vraag]),
         volume_sd=np.array([lijn.volume_sd for lijn in model.vraag]),
         breedte=stuk_breedte(model),
+        sommen=sommen,
     )
 
 
@@ -457,7 +464,8 @@ def _blok(
             uit[begin - eerste : eind - eerste] = totaal
             if uit_pot is not None:
                 uit_pot[:, begin - eerste : eind - eerste] = per_pot
-            sommen[:rijen, kolom] += _stroom_sommen(model, per_pot, totaal, kosten, ruimte)
+            if plan.sommen:
+                sommen[:rijen, kolom] += _stroom_sommen(model, per_pot, totaal, kosten, ruimte)
             if extra is not None:
                 sommen[rijen:, kolom] += extra(scen, kosten, begin, eind)
     return sommen
@@ -521,6 +529,7 @@ def draai(
     voortgang: Callable[[int, int], None] | None = None,
     extra: Extra | None = None,
     voorwaarde: Voorwaarde | None = None,
+    sommen: bool = True,
 ) -> Ruw:
     """Run ``n`` scenarios of ``model``.
 
@@ -550,11 +559,14 @@ def draai(
         cells); its summed rows are ``sommen["extra"]``. Runs in threads only.
     voorwaarde
         The realisations so far (:class:`Voorwaarde`, needs a levering plan); threads only.
+    sommen
+        False: keep only the spending (the frontier evaluates its own rules on it); the
+        rule and the partners' sums are not computed and ``Ruw.sommen`` is all zeros.
     """
     controleer_aantal(methode, n)
     if parallel not in PARALLEL:
         raise ValueError(f"onbekende parallel {parallel!r}; toegestaan: {', '.join(PARALLEL)}")
-    plan = _plan(model)
+    plan = _plan(model, sommen)
     pots = model.vaste_uitgaven.size
     uit = np.empty(n)
     uit_pot = np.empty((pots, n)) if pots > 1 else None

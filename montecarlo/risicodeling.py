@@ -166,23 +166,28 @@ def _grondslag(verschil_c: FloatArray, drempel_c: float, soort: str) -> FloatArr
 PAREN_TOT = 16
 
 
-def _rang(rest: FloatArray, paren_tot: int = PAREN_TOT) -> NDArray[np.integer]:
+def _rang(
+    rest: FloatArray, paren_tot: int = PAREN_TOT, ruimte: Werkruimte | None = None
+) -> NDArray[np.integer]:
     """Rank of every partner (row) among the remainders per scenario (column), ``(P, n)``.
 
     Rank 0 is the largest remainder; equal remainders rank in the order the partners are
     listed. With few partners: partner i < j outranks j unless j's remainder is strictly
     larger, so every j starts at the number of partners before it and moves one rank per
-    pair where j wins. With many: a stable descending sort of each column.
+    pair where j wins. With many: a stable descending sort of each column. ``ruimte``:
+    scratch arrays (the ranks are one of them, valid until the next call with it).
     """
     p, n = rest.shape
     if p <= paren_tot:
-        rang = np.empty((p, n), dtype=np.int8)
-        rang[...] = np.arange(p)[:, None]
+        rang = leeg(ruimte, "rang.rang", (p, n), np.int8)
+        rang[...] = np.arange(p, dtype=np.int8)[:, None]
+        wint = leeg(ruimte, "rang.wint", (n,), np.bool_)
+        een = wint.view(np.int8)  # the same bytes as 0/1: adds without a cast
         for i in range(p):
             for j in range(i + 1, p):
-                wint = np.greater(rest[j], rest[i])
-                rang[i] += wint
-                rang[j] -= wint
+                np.greater(rest[j], rest[i], out=wint)
+                rang[i] += een
+                rang[j] -= een
         return rang
     volgorde = np.argsort(-rest, axis=0, kind="stable")
     rang = np.empty((p, n), dtype=np.intp)
@@ -190,7 +195,9 @@ def _rang(rest: FloatArray, paren_tot: int = PAREN_TOT) -> NDArray[np.integer]:
     return rang
 
 
-def verdeel_centen(totaal_c: FloatArray, gewichten: FloatArray) -> FloatArray:
+def verdeel_centen(
+    totaal_c: FloatArray, gewichten: FloatArray, ruimte: Werkruimte | None = None
+) -> FloatArray:
     """Split whole-cent totals over partners so the parts add up exactly.
 
     Parameters
@@ -199,21 +206,29 @@ def verdeel_centen(totaal_c: FloatArray, gewichten: FloatArray) -> FloatArray:
         Totals in cents, shape ``(n,)`` (may be negative).
     gewichten
         Weights per partner, shape ``(P,)``, summing to 1.
+    ruimte
+        Scratch arrays, or None. With them the result is one of them too: valid until the
+        next call with the same ``ruimte``.
 
     Returns
     -------
     ndarray
         Cents per partner, shape ``(P, n)``; columns sum to ``totaal_c``.
     """
-    negatief = totaal_c.size > 0 and totaal_c.min() < 0.0
-    absoluut = np.abs(totaal_c) if negatief else totaal_c
-    ruw = gewichten[:, None] * absoluut[None, :]
-    deel = np.floor(ruw)
-    rest = absoluut - deel.sum(axis=0)
+    p, n = gewichten.size, totaal_c.size
+    negatief = n > 0 and totaal_c.min() < 0.0
+    absoluut = np.abs(totaal_c, out=leeg(ruimte, "verdeel.abs", (n,))) if negatief else totaal_c
+    ruw = np.multiply(
+        gewichten[:, None], absoluut[None, :], out=leeg(ruimte, "verdeel.ruw", (p, n))
+    )
+    deel = np.floor(ruw, out=leeg(ruimte, "verdeel.deel", (p, n)))
+    rest = np.subtract(absoluut, deel.sum(axis=0), out=leeg(ruimte, "verdeel.rest", (n,)))
     ruw -= deel  # the remainders
     # rank of each partner among the remainders: larger ones first, ties to the first listed
-    rang = _rang(ruw)
-    deel += rang < rest
+    rang = _rang(ruw, ruimte=ruimte)
+    rest_r = leeg(ruimte, "verdeel.rest_r", (n,), rang.dtype)  # 0..P-1: the ranks' own type
+    rest_r[...] = rest  # compares without a cast per element
+    deel += np.less(rang, rest_r, out=leeg(ruimte, "verdeel.krijgt", (p, n), np.bool_))
     if negatief:
         deel *= np.sign(totaal_c)[None, :]
     return deel
@@ -243,10 +258,9 @@ def terugvordering_compact(
     a_c = centen(regel.plafond)
     d_c = centen(regel.drempel * regel.plafond)
     gewichten, maximum = regel.per_contractpartner()
-    n = uitgaven_c.shape[1]
-    delen = []
-    wie_leeg = np.zeros(0, dtype=np.intp)
-    for pot in range(uitgaven_c.shape[0]):
+    n, pots = uitgaven_c.shape[1], uitgaven_c.shape[0]
+    totaal = None if pots == 1 else np.zeros((gewichten.shape[1], n))
+    for pot in range(pots):
         verschil = np.subtract(uitgaven_c[pot], a_c[pot], out=leeg(ruimte, "regel.verschil", (n,)))
         over = np.maximum(verschil, 0.0, out=leeg(ruimte, "regel.over", (n,)))
         deel_c = _grondslag(over, d_c[pot], regel.drempel_soort)
@@ -260,14 +274,17 @@ def terugvordering_compact(
             )
             deel_c -= np.floor(regel.onderschrijding * onder + 0.5)
         # only scenarios with something to split (most often a minority) go through the split
-        wie = np.flatnonzero(deel_c != 0.0) if gewichten[pot].any() else wie_leeg
-        delen.append((wie, verdeel_centen(np.take(deel_c, wie), gewichten[pot])))
-    if len(delen) == 1:
-        wie, deel = delen[0]
-    else:
-        totaal = np.zeros((gewichten.shape[1], n))
-        for wie_pot, deel_pot in delen:
-            totaal[:, wie_pot] += deel_pot
+        if not gewichten[pot].any():
+            wie, te_verdelen = np.zeros(0, np.intp), deel_c[:0]
+        elif np.count_nonzero(deel_c) == n:  # the tail alone, as the frontier passes it
+            wie, te_verdelen = np.arange(n), deel_c
+        else:
+            wie = np.flatnonzero(deel_c)
+            te_verdelen = np.take(deel_c, wie)
+        deel = verdeel_centen(te_verdelen, gewichten[pot], ruimte)
+        if totaal is not None:  # the split lives in ``ruimte``: add it up before the next pot
+            totaal[:, wie] += deel
+    if totaal is not None:
         wie = np.flatnonzero(totaal.any(axis=0))
         deel = totaal[:, wie]
     if maximum is not None:

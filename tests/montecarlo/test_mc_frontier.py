@@ -168,3 +168,39 @@ def test_limits_select_exactly_the_rules_that_meet_them():
     assert 0 < r["voldoet"].sum() < len(r)  # the limits bind: some pass, some fail
     per_partner = res.terugvordering["aandeel_lumpsum"].to_numpy().reshape(len(r), -1)
     assert r["max_aandeel_lumpsum"].tolist() == per_partner.max(axis=1).tolist()
+
+
+def test_rules_give_the_same_sums_in_pieces_and_in_worker_processes(monkeypatch):
+    """The tail in pieces, and the rules in forked workers, change nothing."""
+    from plafond.montecarlo import evaluatie
+
+    case = case_from_dict(_referentie_data())
+    sc = evaluatie.trek(case, N, seed=SEED)
+    regels = [evaluatie.regel_bij_plafond(sc, p) for p in (12_900_000.0, 13_150_000.0)]
+    regels.append(evaluatie.regel_met(sc, regels[1], aandeel_partners=0.6, drempel=0.01,
+                                      maximum=0.004))  # fmt: skip
+    hoog = evaluatie.regel_bij_plafond(sc, 13_500_000.0)
+    regels.append(evaluatie._met(hoog, onderschrijding=0.3))  # every scenario moves money
+    heel = evaluatie.evalueer_alle(sc, regels, reserve=10_000.0)  # one piece, one process
+    assert evaluatie.STUK_ELEMENTEN // len(sc.partners) >= N
+    monkeypatch.setattr(evaluatie, "STUK_ELEMENTEN", 300 * len(sc.partners))
+    monkeypatch.setattr(evaluatie, "PROCESSEN_VANAF", 1)
+    for a, b in zip(heel, evaluatie.evalueer_alle(sc, regels, reserve=10_000.0), strict=True):
+        for veld in a.__dataclass_fields__:
+            x, y = np.asarray(getattr(a, veld)), np.asarray(getattr(b, veld))
+            if veld.endswith("kwadraat"):
+                np.testing.assert_allclose(x, y, rtol=1e-12)
+            else:
+                assert np.array_equal(x, y, equal_nan=True), veld
+    assert heel[3].t_som.min() < 0 < heel[2].t_kans.min()  # payments to and from partners
+
+
+@pytest.mark.parametrize("partners", [3, 40])
+def test_partner_sums_row_by_row_and_at_once(partners):
+    from plafond.montecarlo.evaluatie import _partner_sommen
+
+    deel = np.floor(np.random.default_rng(partners).uniform(-50, 300, (partners, 999)))
+    som, kwadraat, kans = _partner_sommen(deel)
+    assert np.array_equal(som, [sum(map(float, r)) for r in deel])
+    assert np.array_equal(kwadraat, [sum(float(x) ** 2 for x in r) for r in deel])
+    assert np.array_equal(kans, [sum(1 for x in r if x > 0) for r in deel])

@@ -102,3 +102,14 @@ def test_the_model_of_a_case_is_built_once_and_read_only():
     for a in (model.kosten, model.lumpsum, model.correlatie, model.regel.gewichten):
         with pytest.raises(ValueError):
             a[...] = 0.0
+
+
+def test_a_run_for_the_spending_alone_draws_the_same_spending():
+    from plafond.montecarlo.motor import draai
+
+    model = bouw_model(load_case("maastricht-heuvelland-2022"))
+    vol = draai(model, 2**14 + 7, seed=3, werkers=2)
+    alleen = draai(model, 2**14 + 7, seed=3, werkers=2, sommen=False)
+    assert np.array_equal(vol.uitgaven, alleen.uitgaven)
+    assert vol.sommen["t"].any() and vol.sommen["o"] > 0
+    assert all(not np.any(w) for w in alleen.sommen.values())
