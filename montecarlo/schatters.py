@@ -88,6 +88,48 @@ def kwantiel_ci(
     return float(schatting), float(deel[laag - 1]), float(deel[hoog - 1])
 
 
+def kwantiel(data: FloatArray, q: float, *, gesorteerd: bool = False) -> float:
+    """``np.quantile(data, q)`` (linear interpolation), bit for bit, in less time.
+
+    numpy partitions the whole array around the two order statistics next to the virtual
+    index ``v = (n - 1) q``. Here they are selected among the candidates between two bounds
+    read from a sorted strided subsample of about 4.096 values, wide enough (six standard
+    deviations of a sample rank) that they hold both statistics; a count below the lower
+    bound says where they sit among the candidates, and the rare case where they do not
+    hold them falls back to the whole array. The interpolation is numpy's own, on the two
+    values. ``gesorteerd=True``: the data are sorted ascending and read directly.
+    """
+    x = np.asarray(data, dtype=np.float64).ravel()
+    n = x.size
+    if n == 0:
+        raise ValueError("kwantiel van een lege reeks")
+    v = (n - 1) * float(q)
+    laag = min(max(int(math.floor(v)), 0), n - 1)
+    hoog = min(laag + 1, n - 1)
+    a, b = (x[laag], x[hoog]) if gesorteerd else _orde(x, laag, hoog)
+    return float(np.quantile(np.array([a, b]), v - math.floor(v)))
+
+
+def _orde(x: FloatArray, laag: int, hoog: int) -> tuple[float, float]:
+    """The order statistics ``laag`` and ``hoog`` (0-based) of ``x`` (:func:`kwantiel`)."""
+    n = x.size
+    if n > 2**14:
+        proef = np.sort(x[:: n // 4096])
+        m = proef.size
+        f = laag / n
+        marge = 6.0 * math.sqrt(m * f * (1.0 - f)) + 2.0
+        i_lo, i_hi = math.floor(f * m - marge), math.ceil((hoog + 1) / n * m + marge)
+        t_lo = proef[i_lo] if i_lo > 0 else -np.inf
+        t_hi = proef[i_hi] if i_hi < m else np.inf
+        onder = int(np.count_nonzero(x < t_lo))
+        kandidaten = x[(x >= t_lo) & (x <= t_hi)]
+        if onder <= laag and onder + kandidaten.size > hoog:
+            k = np.partition(kandidaten, [laag - onder, hoog - onder])
+            return float(k[laag - onder]), float(k[hoog - onder])
+    k = np.partition(x, [laag, hoog])
+    return float(k[laag]), float(k[hoog])
+
+
 def cvar(
     verlies: FloatArray,
     niveau: float = 0.95,

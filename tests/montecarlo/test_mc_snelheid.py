@@ -57,6 +57,21 @@ def test_estimators_on_sorted_data_equal_those_on_unsorted_data():
     assert schatters.kwantiel_ci(gesorteerd, 0.9, gesorteerd=True) == schatters.kwantiel_ci(x, 0.9)
 
 
+@pytest.mark.parametrize("n", [1, 2, 7, 2**14 + 1, 300_007])
+def test_quantile_by_candidates_is_np_quantile_bit_for_bit(n):
+    """kwantiel selects among candidates; it must return numpy's own value, ties included."""
+    rng = np.random.default_rng(n)
+    for x in (rng.normal(size=n), np.floor(rng.normal(size=n) * 3), rng.lognormal(0, 2, n)):
+        for q in (0.0, 0.01, 0.05, 0.5, 0.95, 0.999, 1.0):
+            verwacht = np.quantile(x, q)
+            assert schatters.kwantiel(x, q) == verwacht, q
+            assert schatters.kwantiel(np.sort(x), q, gesorteerd=True) == verwacht, q
+    # a sample that misleads the bounds (the tail values sit between the strided samples)
+    x = np.zeros(2**15)
+    x[1::8] = np.arange(1, 2**12 + 1)
+    assert schatters.kwantiel(x, 0.95) == np.quantile(x, 0.95)
+
+
 def test_pair_table_interpolation_is_np_interp():
     y = np.cumsum(np.random.default_rng(5).uniform(0.1, 1.0, _Z_GRID.size))
     z = np.concatenate([np.random.default_rng(6).standard_normal(10_000) * 3, [-9.0, 9.0]])
