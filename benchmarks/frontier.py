@@ -18,8 +18,9 @@ import numpy as np
 import plafond.montecarlo as mc
 from plafond.cases import load_case
 from plafond.cases.wijzig import met_waarden
-from plafond.montecarlo.evaluatie import standaard_plafonds, trek
+from plafond.montecarlo.evaluatie import trek
 from plafond.montecarlo.frontier import frontier
+from plafond.montecarlo.kandidaten import standaard_plafonds
 
 
 def beste(f, keer: int = 3) -> float:

@@ -1,10 +1,10 @@
 """Many plafonds and many rules on one set of scenarios: the machinery of the frontier.
 
 Spending does not depend on the plafond or on the risk-sharing rule, so one run of the
-engine serves every candidate: :func:`trek` keeps the run's spending (total and per pot,
-in whole cents) as :class:`Scenarios`, and :func:`evalueer` applies one
-:class:`~montecarlo.risicodeling.Regel` to those arrays with the same rule function the
-engine uses. Each evaluated point therefore equals ``simulate`` of the case with that
+engine serves every candidate (:mod:`montecarlo.kandidaten`): :func:`trek` keeps the run's
+spending (total and per pot, in whole cents) as :class:`Scenarios`, and :func:`evalueer`
+applies one :class:`~montecarlo.risicodeling.Regel` to those arrays with the same rule
+function the engine uses. Each evaluated point therefore equals ``simulate`` of the case with that
 plafond or rule (same seed and n) to the cent: counts are exact, sums are taken over whole
 cents (exact integers in float64 up to 2^53 cents), the engine sums the same cents per
 stroom.
@@ -17,7 +17,6 @@ one the rule acts on, the sum of each pot's own overrun, as ``simulate`` reports
 
 from __future__ import annotations
 
-import copy
 import math
 import os
 from collections.abc import Callable, Mapping, Sequence
@@ -352,50 +351,6 @@ def evalueer_alle(
             _TAAK.clear()
 
 
-def regel_bij_plafond(sc: Scenarios, plafond: float, case: Case | None = None) -> Regel:
-    """The run's rule with total plafond ``plafond`` (euro), as the case would set it.
-
-    With one pot the plafond is that number. With more pots each pot's plafond follows the
-    case (``kader.plafond`` set and the model rebuilt), so it is the split ``simulate``
-    uses; that needs the ``case``.
-    """
-    regel = sc.model.regel
-    if regel.plafond.size == 1:
-        return _met(regel, plafond=np.array([float(plafond)]))
-    if case is None:
-        raise ValueError("met meer potten is de case nodig om het plafond te verdelen")
-    from plafond.cases.wijzig import met_waarden
-    from plafond.montecarlo.model import bouw_model
-
-    lumpsum = dict(zip(sc.partners, sc.model.lumpsum.tolist(), strict=True))
-    return bouw_model(met_waarden(case, {"kader.plafond": float(plafond)}), lumpsum).regel
-
-
-def _met(regel: Regel, **velden: Any) -> Regel:
-    """``regel`` with some fields replaced, its (normalised) weights kept bit for bit."""
-    nieuw = copy.copy(regel)
-    for naam, waarde in velden.items():
-        object.__setattr__(nieuw, naam, waarde)
-    return nieuw
-
-
-def regel_met(
-    sc: Scenarios,
-    regel: Regel,
-    *,
-    aandeel_partners: float,
-    drempel: float,
-    maximum: float | None,
-) -> Regel:
-    """``regel`` with other parameters (maximum: a fraction of each lumpsum, or None)."""
-    return _met(
-        regel,
-        aandeel_partners=float(aandeel_partners),
-        drempel=float(drempel),
-        maximum=None if maximum is None else float(maximum) * sc.model.lumpsum,
-    )
-
-
 def tabellen(
     sc: Scenarios, evaluaties: Sequence[Evaluatie], index: pd.Index
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -456,37 +411,3 @@ def tabellen(
     )  # fmt: skip
     terug = pd.DataFrame(partner_rijen, index=terug_index).drop(columns="aanbieder")
     return punten, terug
-
-
-def standaard_plafonds(sc: Scenarios, van: float | None, tot: float | None, stappen: int):
-    """Plafond values from ``van`` to ``tot`` (default: spending p50 and p99.5), euro."""
-    if stappen < 1:
-        raise ValueError(f"stappen moet minstens 1 zijn, niet {stappen}")
-    lo = float(np.quantile(sc.uitgaven, 0.5)) if van is None else float(van)
-    hi = float(np.quantile(sc.uitgaven, 0.995)) if tot is None else float(tot)
-    if van is None:
-        lo = math.floor(lo / 10_000) * 10_000.0
-    if tot is None:
-        hi = math.ceil(hi / 10_000) * 10_000.0
-    if hi < lo:
-        raise ValueError(f"--tot ({hi:.2f}) ligt onder --van ({lo:.2f})")
-    return np.linspace(lo, hi, stappen) if stappen > 1 else np.array([lo])
-
-
-def waarden_json(frame: pd.DataFrame, geld: Sequence[str]) -> list[dict[str, Any]]:
-    """Rows as dicts, money columns rounded to the cent (NaN as None)."""
-    uit = []
-    for rij in frame.to_dict(orient="records"):
-        uit.append(
-            {
-                k: (
-                    None
-                    if isinstance(v, float) and math.isnan(v)
-                    else round(v, 2)
-                    if k in geld and v is not None
-                    else v
-                )
-                for k, v in rij.items()
-            }  # fmt: skip
-        )
-    return uit

@@ -19,32 +19,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from plafond.montecarlo.evaluatie import (
-    Scenarios,
-    evalueer_alle,
-    regel_bij_plafond,
-    regel_met,
-    standaard_plafonds,
-    tabellen,
-)
+from plafond.montecarlo.evaluatie import Scenarios, evalueer_alle, tabellen
+from plafond.montecarlo.kandidaten import regel_bij_plafond, regel_met, standaard_plafonds
 
 if TYPE_CHECKING:
     from plafond.cases import Case
-
-#: Money columns of the tables (rounded to the cent in JSON).
-GELD = (
-    "plafond",
-    "verwachte_overschrijding",
-    "verwachte_overschrijding_se",
-    "cvar95_overschrijding",
-    "terugvordering_totaal",
-    "netto_kosten",
-    "netto_overschrijding",
-    "lumpsum",
-    "verwacht",
-    "se",
-    "p95",
-)
 
 
 def _partners_json(terug: pd.DataFrame, rij: int, p: int) -> dict[str, dict[str, Any]]:

@@ -172,15 +172,15 @@ def test_limits_select_exactly_the_rules_that_meet_them():
 
 def test_rules_give_the_same_sums_in_pieces_and_in_worker_processes(monkeypatch):
     """The tail in pieces, and the rules in forked workers, change nothing."""
-    from plafond.montecarlo import evaluatie
+    from plafond.montecarlo import evaluatie, kandidaten
 
     case = case_from_dict(_referentie_data())
     sc = evaluatie.trek(case, N, seed=SEED)
-    regels = [evaluatie.regel_bij_plafond(sc, p) for p in (12_900_000.0, 13_150_000.0)]
-    regels.append(evaluatie.regel_met(sc, regels[1], aandeel_partners=0.6, drempel=0.01,
+    regels = [kandidaten.regel_bij_plafond(sc, p) for p in (12_900_000.0, 13_150_000.0)]
+    regels.append(kandidaten.regel_met(sc, regels[1], aandeel_partners=0.6, drempel=0.01,
                                       maximum=0.004))  # fmt: skip
-    hoog = evaluatie.regel_bij_plafond(sc, 13_500_000.0)
-    regels.append(evaluatie._met(hoog, onderschrijding=0.3))  # every scenario moves money
+    hoog = kandidaten.regel_bij_plafond(sc, 13_500_000.0)
+    regels.append(kandidaten.met(hoog, onderschrijding=0.3))  # every scenario moves money
     heel = evaluatie.evalueer_alle(sc, regels, reserve=10_000.0)  # one piece, one process
     assert evaluatie.STUK_ELEMENTEN // len(sc.partners) >= N
     monkeypatch.setattr(evaluatie, "STUK_ELEMENTEN", 300 * len(sc.partners))
