@@ -72,7 +72,7 @@ def _zonder_reeds(case: Case):  # noqa: ANN202 - a Kader
 
 def check_plafonds(case: Case, bron: str) -> None:
     """Pot plafonds are at one level that fits the pots, cover every pot once, and add to A."""
-    from plafond.cases.framework import pot_soort
+    from plafond.cases.potten import pot_soort
 
     rijen = case.kader.plafonds
     if not rijen:

@@ -12,7 +12,7 @@ How the case enters the simulation:
   (``framework.tarief(case, product, aanbieder)``). Demand and C lines are linked through
   the copula (same gemeente: ``binnen_gemeente``), so a year of high demand tends to be a
   year of high C as well.
-- Pots (``cases.framework.potten``): verdeelsleutel ``lumpsum`` or ``sleutel`` has one
+- Pots (``cases.potten.potten``): verdeelsleutel ``lumpsum`` or ``sleutel`` has one
   pot (weights the lumpsum per partner, or ``risicodeling.sleutel``); ``gemeente``,
   ``product`` and ``gemeente_product`` have one pot per gemeente, product or pair, with its
   own plafond (given in ``kader.plafonds``, or derived and scaled to A) and the lumpsum in
@@ -46,6 +46,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 from plafond.cases import Case, framework, overige
+from plafond.cases.potten import Potten, lumpsum_per_pot
 from plafond.montecarlo import cooperatie
 from plafond.montecarlo.copula import Factormodel, correlatiematrix
 from plafond.montecarlo.levering import Leveringsplan
@@ -56,14 +57,14 @@ from plafond.montecarlo.verdelingen import marginaal
 from plafond.montecarlo.vraag import SamengesteldeVraag
 
 
-def _lumpsum_per_pot(case: Case, potten: framework.Potten, lumpsum: pd.Series) -> pd.DataFrame:
+def _lumpsum_per_pot(case: Case, potten: Potten, lumpsum: pd.Series) -> pd.DataFrame:
     """Lumpsum (euro) per partner (rows) and pot (columns), scaled to ``lumpsum``.
 
     Each partner's total is split over the pots as its lumpsum lines in the case are (or,
     without lines, as all partners' lines together).
     """
     regels = framework.lumpsum_regels(case)["lumpsum"]
-    tabel = framework.lumpsum_per_pot(case, potten, regels).reindex(lumpsum.index, fill_value=0.0)
+    tabel = lumpsum_per_pot(case, potten, regels).reindex(lumpsum.index, fill_value=0.0)
     rijsom = tabel.sum(axis=1)
     totaal = tabel.sum(axis=0)
     k = len(potten.ids)
@@ -134,7 +135,7 @@ def _bouw(
         onbekend = sorted({a for a, _, _ in dict(regels)} - set(partners))
         if onbekend:
             raise ValueError(f"allocatie voor onbekende partner(s): {', '.join(onbekend)}")
-        per_pot = framework.lumpsum_per_pot(case, potten, bedragen)
+        per_pot = lumpsum_per_pot(case, potten, bedragen)
         lumpsum = per_pot.sum(axis=1)
     elif lumpsum_per_aanbieder is not None:
         onbekend = sorted(set(lumpsum_per_aanbieder) - set(partners))
@@ -151,7 +152,7 @@ def _bouw(
     if per_pot is None:
         per_pot = _lumpsum_per_pot(case, potten, lumpsum)
     reeds = framework.lumpsum_regels(case)["reeds_betaald"]
-    reeds_pot = framework.lumpsum_per_pot(case, potten, reeds)
+    reeds_pot = lumpsum_per_pot(case, potten, reeds)
     if rd.verdeelsleutel == "sleutel":
         gewichten = np.array([[float((rd.sleutel or {}).get(a, 0.0)) for a in partners]])
     else:
