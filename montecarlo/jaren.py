@@ -1,5 +1,8 @@
 """The time axis: a contract of ``looptijd`` T years on one draw design (common random numbers).
 
+The deterministic paths (index, nacalculatie, taakstelling, growth) are
+:class:`~montecarlo.paden.Paden`; this module draws and evaluates the years.
+
 Every stroom of scenarios draws one block of normal scores ``(T d + T - 1, m)`` from its
 own sampler (:func:`~montecarlo.steekproef.sampler_voor_stroom`): rows ``t d .. (t + 1) d``
 are the scores of year ``t`` laid out exactly as a one-year run's (so with ``mc`` year 1 is
@@ -41,7 +44,7 @@ from __future__ import annotations
 import queue
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -58,94 +61,15 @@ from plafond.montecarlo.motor import (
     _stroom_sommen,
     werkers_standaard,
 )
+from plafond.montecarlo.paden import Paden
 from plafond.montecarlo.resultaat import SimulatieResultaat
 from plafond.montecarlo.risicodeling import Regel, centen, overschrijding, terugvordering_compact
 from plafond.montecarlo.scenarios import Scenarios
 from plafond.montecarlo.steekproef import STROOM, controleer_aantal, sampler_voor_stuk
-from plafond.montecarlo.verdelingen import Marginaal
 from plafond.montecarlo.werkruimte import Werkruimte
 from threadpoolctl import threadpool_limits
 
-if TYPE_CHECKING:
-    from plafond.cases.schema import Kader
-
 FloatArray = NDArray[np.float64]
-
-
-@dataclass(frozen=True)
-class Paden:
-    """The deterministic paths of a term of ``T`` years (fractions, index 0 = year 1).
-
-    Attributes
-    ----------
-    indexatie
-        Provisional index ``i_t``, ``(T,)`` (0 in year 1: it is in the case's lumpsum).
-    nacalculatie
-        Final minus provisional index ``n_t``, ``(T,)``, paid in year t + 1.
-    taakstelling
-        Extra taakstelling ``k_t``, ``(T,)`` (0 in year 1).
-    groei
-        Marginal of the yearly demand growth, or None (no growth).
-    lumpsum
-        ``"index"`` or ``"omzet"``.
-    overloop
-        Underspend of year t raises the plafond of year t + 1.
-    terugval
-        Threshold of the fall-back (fraction of the cumulative lumpsum), or None.
-    """
-
-    indexatie: FloatArray
-    nacalculatie: FloatArray
-    taakstelling: FloatArray
-    groei: Marginaal | None = None
-    lumpsum: str = "index"
-    overloop: bool = False
-    terugval: float | None = None
-
-    @property
-    def jaren(self) -> int:
-        """Number of years ``T``."""
-        return self.indexatie.size
-
-    @property
-    def niveau(self) -> FloatArray:
-        """``F_t``: the structural price level of year t relative to year 1, ``(T,)``."""
-        n_vorig = np.concatenate([[0.0], self.nacalculatie[:-1]])
-        return np.cumprod((1.0 + self.indexatie) * (1.0 + n_vorig))
-
-    @property
-    def korting(self) -> FloatArray:
-        """``K_t``: the cumulative taakstelling factor, ``(T,)``."""
-        return np.cumprod(1.0 - self.taakstelling)
-
-    @property
-    def loonindex(self) -> FloatArray:
-        """``prod_{s=2..t}(1 + i_s)``: the provisional index path on the cost, ``(T,)``."""
-        return np.cumprod(1.0 + self.indexatie)
-
-
-def _pad(waarde: float | tuple[float, ...] | None, lengte: int, standaard: float) -> FloatArray:
-    if waarde is None:
-        return np.full(lengte, standaard)
-    if isinstance(waarde, tuple):
-        return np.asarray(waarde, dtype=np.float64)
-    return np.full(lengte, float(waarde))
-
-
-def paden_uit(kader: Kader) -> Paden:
-    """The :class:`Paden` of a case's ``kader`` (``kader.jaren``; cases/README.md)."""
-    from plafond.montecarlo.model import marginaal
-
-    t, j = kader.looptijd, kader.jaren
-    return Paden(
-        indexatie=np.concatenate([[0.0], _pad(j.indexatie, t - 1, kader.indexatie)]),
-        nacalculatie=_pad(j.nacalculatie, t, 0.0),
-        taakstelling=np.concatenate([[0.0], _pad(j.taakstelling, t - 1, 0.0)]),
-        groei=None if j.groei is None else marginaal(j.groei),
-        lumpsum=j.lumpsum,
-        overloop=j.overloop,
-        terugval=j.terugval,
-    )
 
 
 #: Per-year sums: general ones, then per partner.

@@ -301,7 +301,8 @@ def simulate(
     if case.kader.looptijd > 1:
         from dataclasses import replace
 
-        from plafond.montecarlo.jaren import paden_uit, simulate_jaren
+        from plafond.montecarlo.jaren import simulate_jaren
+        from plafond.montecarlo.paden import paden_uit
 
         jaar1, meerjarig = simulate_jaren(
             model, paden_uit(case.kader), n, seed=int(seed), methode=methode, naam=case.naam,

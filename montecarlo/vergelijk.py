@@ -159,8 +159,9 @@ def _over_de_looptijd(case: Case, model: Model, gekozen: Mapping[str, Variant], 
     from dataclasses import replace
 
     from plafond.montecarlo import jaren
+    from plafond.montecarlo.paden import paden_uit
 
-    paden = jaren.paden_uit(case.kader)
+    paden = paden_uit(case.kader)
     regels = jaren.regels_per_jaar(model, paden)
     per_jaar = []
     for t in range(paden.jaren):

@@ -7,8 +7,9 @@ import pytest
 from plafond.cases.bundled import bundled_path
 from plafond.cases.load import load_case
 from plafond.montecarlo import simulate
-from plafond.montecarlo.jaren import draai_jaren, paden_uit
+from plafond.montecarlo.jaren import draai_jaren
 from plafond.montecarlo.model import bouw_model
+from plafond.montecarlo.paden import paden_uit
 
 from tests.montecarlo.test_mc_levering import _vast_case
 
