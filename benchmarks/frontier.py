@@ -16,20 +16,12 @@ import time
 
 import numpy as np
 import plafond.montecarlo as mc
+from meten import beste
 from plafond.cases import load_case
 from plafond.cases.wijzig import met_waarden
 from plafond.montecarlo.evaluatie import trek
 from plafond.montecarlo.frontier import frontier
 from plafond.montecarlo.kandidaten import standaard_plafonds
-
-
-def beste(f, keer: int = 3) -> float:
-    tijden = []
-    for _ in range(keer):
-        t = time.perf_counter()
-        f()
-        tijden.append(time.perf_counter() - t)
-    return min(tijden)
 
 
 def main() -> None:
@@ -42,8 +34,8 @@ def main() -> None:
     n, seed = args.n, 1
     plafonds = standaard_plafonds(trek(case, 2**16, seed=seed), None, None, args.punten)
     mc.simulate(case, n, seed=seed)  # warm: model and tables built
-    t_sim = beste(lambda: mc.simulate(case, n, seed=seed))
-    t_front = beste(lambda: frontier(case, plafonds, n=n, seed=seed))
+    t_sim, _ = beste(lambda: mc.simulate(case, n, seed=seed))
+    t_front, _ = beste(lambda: frontier(case, plafonds, n=n, seed=seed))
     gevallen = [met_waarden(case, {"kader.plafond": float(p)}) for p in plafonds]
     stap = max(1, len(gevallen) // args.simulaties)
     t = time.perf_counter()

@@ -17,6 +17,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 import numpy as np
 import plafond.montecarlo as montecarlo
+from meten import beste
 from plafond.cases import load_case
 from plafond.montecarlo import Regel, correlatiematrix, marginaal
 from plafond.montecarlo.model import bouw_model
@@ -38,15 +39,6 @@ from threadpoolctl import threadpool_limits
 
 CASE = "maastricht-heuvelland-2022"
 MILJOEN = 1_000_000
-
-
-def beste(f, herhaal: int = 3) -> float:
-    tijden = []
-    for _ in range(herhaal):
-        t0 = time.perf_counter()
-        f()
-        tijden.append(time.perf_counter() - t0)
-    return min(tijden)
 
 
 def _trek_stroom(d: int, n: int, k: int, buffer: np.ndarray | None = None) -> None:
@@ -235,7 +227,7 @@ def main() -> None:
     resultaat_uit(model, ruw, case=CASE, seed=42, methode="mc", partners=list(model.partners))
     stappen["schattingen (sorteren, kwantielen, tabellen)"] = time.perf_counter() - t0
     n_lus = 2000
-    t_lus = beste(lambda: naieve_lus(model, n_lus), 1) * MILJOEN / n_lus
+    t_lus = beste(lambda: naieve_lus(model, n_lus), 1)[0] * MILJOEN / n_lus
     t0 = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "plafond.cli", "simulate", CASE, "-n", str(MILJOEN), "--seed",

@@ -19,31 +19,16 @@ deterministic allocation's in-sample CVaR with the overige 25 % dearer per eenhe
 from __future__ import annotations
 
 import argparse
-import gc
-import time
 
 import highspy
 import numpy as np
+from meten import beste
 from plafond.cases import load_case
 from plafond.optimize import problem_from_case
 from plafond.optimize.highs import compileer
 from plafond.optimize.risico import RisicoEis, allocate_risico, build_risico_model
 
 from plafond.risico import risico_scenarios
-
-
-def beste(f, keer: int = 3) -> tuple[float, object]:
-    """Best of ``keer`` runs, each after collecting the garbage of the run before it (a
-    Pyomo model is freed by the cyclic collector, 0,2-0,3 s for S = 1.000, which would
-    otherwise land in whichever run comes next; a CLI run exits without it)."""
-    tijden, uit = [], None
-    for _ in range(keer):
-        uit = None
-        gc.collect()
-        t = time.perf_counter()
-        uit = f()
-        tijden.append(time.perf_counter() - t)
-    return min(tijden), uit
 
 
 def raw(lp: highspy.HighsLp) -> float:
@@ -68,11 +53,11 @@ def main() -> None:
         sc = risico_scenarios(case, pr, s, seed=args.seed, opslag_overig=0.25)
         ruim = allocate_risico(pr, sc, RisicoEis("cvar", cvar=1e12))
         eis = RisicoEis("cvar", cvar=0.98 * ruim.cvar95_overschrijding)
-        t_eind, res = beste(lambda sc=sc, eis=eis: allocate_risico(pr, sc, eis))
+        t_eind, res = beste(lambda sc=sc, eis=eis: allocate_risico(pr, sc, eis), opruimen=True)
         # the same LP, compiled once (not timed), solved by highspy alone
         matrix = compileer(build_risico_model(pr, sc, eis)[0])
         lp = matrix.lp
-        t_raw, doel = beste(lambda lp=lp: raw(lp))
+        t_raw, doel = beste(lambda lp=lp: raw(lp), opruimen=True)
         doel += matrix.offset
         assert np.isclose(doel, res.allocatie.doelwaarde, rtol=1e-6), doel
         print(f"{s:>6} {lp.num_row_:>7} {lp.num_col_:>8} {t_eind:>12.3f}s {t_raw:>8.3f}s "
