@@ -6,32 +6,11 @@ financing arrangements read as one unit; :class:`~cases.schema.Case` has one fie
 
 from __future__ import annotations
 
-import math
-from typing import Annotated, Literal
+from typing import Literal
 
+from plafond.cases.typen import Bedrag, Fractie, Id, _Rij
 from plafond.cases.verdeling import Verdeling
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
-
-
-def _fractie(value: float) -> float:
-    if not math.isfinite(value) or not 0 <= value <= 1:
-        raise ValueError("moet een fractie tussen 0 en 1 zijn")
-    return value
-
-
-def _niet_negatief(value: float) -> float:
-    if not math.isfinite(value) or value < 0:
-        raise ValueError("moet een eindig getal van 0 of meer zijn")
-    return value
-
-
-Fractie = Annotated[float, AfterValidator(_fractie)]
-Bedrag = Annotated[float, AfterValidator(_niet_negatief)]
-Id = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[^\s/][^/]*$")]
-
-
-class _Rij(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+from pydantic import model_validator
 
 
 class OverigeLevering(_Rij):
