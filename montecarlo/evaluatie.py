@@ -159,14 +159,24 @@ class Evaluatie:
     netto_som: float
 
 
-def _p95(sc: Scenarios, regel: Regel, wie: NDArray[np.intp], deel_c: FloatArray) -> FloatArray:
-    """Each partner's 95th percentile of terugvordering (euro), as ``simulate`` computes it."""
-    n = sc.scenarios
-    if sc.per_pot_c is None:  # one pot: a non-decreasing function of total spending
-        q = sc.uitgaven[max(math.ceil(0.95 * n) - 1, 0)]  # np.quantile's inverted_cdf
-        _, d = terugvordering_compact(centen(np.array([[q]])), regel)
-        return d[:, 0] / 100.0 if d.size else np.zeros(regel.partners)
-    volledig = np.zeros((regel.partners, n))
+def _p95_een_pot(sc: Scenarios, regel: Regel) -> FloatArray:
+    """Each partner's 95th percentile of terugvordering (euro) with one pot.
+
+    The terugvordering is a non-decreasing function of total spending, so it is the rule
+    applied to the spending's own 95th percentile (``np.quantile``'s ``inverted_cdf``, as
+    ``simulate`` computes it).
+    """
+    q = sc.uitgaven[max(math.ceil(0.95 * sc.scenarios) - 1, 0)]
+    _, d = terugvordering_compact(centen(np.array([[q]])), regel)
+    return d[:, 0] / 100.0 if d.size else np.zeros(regel.partners)
+
+
+def _p95_potten(
+    sc: Scenarios, regel: Regel, wie: NDArray[np.intp], deel_c: FloatArray
+) -> FloatArray:
+    """Each partner's 95th percentile of terugvordering (euro) with more pots, from the rule's
+    cents ``deel_c`` in the scenarios ``wie`` (zero elsewhere)."""
+    volledig = np.zeros((regel.partners, sc.scenarios))
     volledig[:, wie] = deel_c / 100.0
     return np.quantile(volledig, 0.95, axis=1, method="inverted_cdf")
 
@@ -215,10 +225,10 @@ def evalueer(sc: Scenarios, regel: Regel, reserve: float = 0.0, *, netto: bool =
         wie, deel_c = terugvordering_compact(sc.per_pot_c, regel)
         over = _over_potten(sc, regel, wie, deel_c, reserve, netto=netto)
         t_som, t_kwadraat, t_kans = _partner_sommen(deel_c)
-        p95 = _p95(sc, regel, wie, deel_c)
+        p95 = _p95_potten(sc, regel, wie, deel_c)
     else:
         over, (t_som, t_kwadraat, t_kans) = _over_een_pot(sc, regel, reserve, netto=netto)
-        p95 = _p95(sc, regel, np.zeros(0, dtype=np.intp), np.zeros((regel.partners, 0)))
+        p95 = _p95_een_pot(sc, regel)
     t_som, t_kwadraat = t_som / 100.0, t_kwadraat / 1e4
     return Evaluatie(
         plafond=float(regel.plafond.sum()),
