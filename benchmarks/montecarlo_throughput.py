@@ -105,6 +105,7 @@ def fasen(model: Model, n: int) -> dict[str, float]:
     stroom in one reused workspace (the drawing as the engine does it)."""
     plan, ruimte = _plan(model), Werkruimte()
     nc, nv, d = len(model.overige), len(model.vraag), model.dimensies
+    k0 = model.copula_dimensies
     tijd = dict.fromkeys(
         ("trekken", "copula en marginalen", "volumes en kosten", "regel en sommen"), 0.0
     )
@@ -113,13 +114,15 @@ def fasen(model: Model, n: int) -> dict[str, float]:
         rng = np.random.default_rng(np.random.SeedSequence(1, spawn_key=(k,)))
         z = rng.standard_normal(out=ruimte("z", (d, STROOM)))
         t1 = time.perf_counter()
-        w = np.matmul(plan.factor, z[: nc + nv], out=ruimte("w", (nc + nv, STROOM)))
+        w = ruimte("w", (nc + nv, STROOM))
+        if model.factormodel is not None:  # as motor._scenarios: the factor model, or a matrix
+            model.factormodel.toepassen(z[:k0], plan.lijnen.schaal, out=w)
+        else:
+            np.matmul(plan.factor, z[:k0], out=w)
         w += plan.verschuiving
         plan.lijnen.uit_voorgeschaald(w, ruimte)
         t2 = time.perf_counter()
-        vol = totale_volumes(
-            w[nc:], z[nc + nv : nc + 2 * nv], plan.volume_mu, plan.volume_sd, ruimte
-        )
+        vol = totale_volumes(w[nc:], z[k0 : k0 + nv], plan.volume_mu, plan.volume_sd, ruimte)
         np.matmul(model.kosten, vol, out=ruimte("k", (model.lumpsum.size, STROOM)))
         t3 = time.perf_counter()
         per_pot, kosten = _scenario_waarden(model, z, plan, ruimte)

@@ -258,14 +258,6 @@ def _kosten_per_eenheid(
     return kosten
 
 
-def _omzet_van(omzet: pd.Series, gebied: str, product: str) -> pd.Series:
-    """Historie omzet per aanbieder in one gebied and product (empty when there is none)."""
-    sleutels = omzet.index.droplevel("aanbieder")
-    deel = omzet[(sleutels.get_level_values("gebied") == gebied)
-                 & (sleutels.get_level_values("product") == product)]  # fmt: skip
-    return deel.droplevel(["gebied", "product"])
-
-
 def _levering(
     case: Case,
     partners: list[str],

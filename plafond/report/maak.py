@@ -93,12 +93,6 @@ def verdeling_uit_case(case: Case) -> pd.DataFrame:
     return tabel[["bedrag", "volume", "tarief"]]
 
 
-def lumpsum_uit_verdeling(case: Case, verdeling: pd.DataFrame) -> dict[str, float]:
-    """Bedrag per partner (euro), summed over gebied and product; non-partners left out."""
-    per = verdeling["bedrag"].groupby(level="aanbieder").sum()
-    return {a: float(per.get(a, 0.0)) for a in case.partners()}
-
-
 def allocatie_uit_verdeling(
     case: Case, verdeling: pd.DataFrame
 ) -> dict[tuple[str, str, str], float]:
