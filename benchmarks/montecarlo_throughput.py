@@ -83,18 +83,20 @@ def kale_trekkingen(
 def naieve_lus(model: Model, n: int) -> None:
     """One scenario at a time in Python: what the engine avoids."""
     rng = np.random.default_rng(1)
-    lf = np.linalg.cholesky(model.correlatie)
-    nc, nv = len(model.overige), len(model.vraag)
+    # the loadings of the copula: the factor model's, or the Cholesky factor of the matrix
+    fm = model.factormodel
+    lf = fm.dicht() if fm is not None else np.linalg.cholesky(model.correlatie)
+    nc, k0 = len(model.overige), model.copula_dimensies
     for _ in range(n):
         z = rng.standard_normal(model.dimensies)
-        zc = lf @ z[: nc + nv]
+        zc = lf @ z[:k0]
         s = model.vaste_uitgaven[0] + sum(
             float(m.uit_normaal(zc[i : i + 1])[0]) for i, m in enumerate(model.overige)
         )
         kosten = np.zeros(model.lumpsum.size)
         for j, v in enumerate(model.vraag):
             n_c = v.clienten.uit_normaal(zc[nc + j : nc + j + 1])
-            vol = totaal_volume(n_c, z[nc + nv + j : nc + nv + j + 1], v.volume_gemiddelde,
+            vol = totaal_volume(n_c, z[k0 + j : k0 + j + 1], v.volume_gemiddelde,
                                 v.volume_sd)  # fmt: skip
             kosten += model.kosten[:, j] * vol[0]
         terugvordering(np.array([s]), model.regel)
