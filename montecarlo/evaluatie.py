@@ -78,7 +78,7 @@ class Scenarios:
     @property
     def partners(self) -> list[str]:
         """Partner ids (the rule's partner axis)."""
-        return list(self.model.partners) or [f"p{i + 1}" for i in range(self.model.lumpsum.size)]
+        return self.model.partner_ids
 
 
 def uit_spending(

@@ -411,7 +411,7 @@ def simulate_jaren(
     from plafond.montecarlo.simulatie import resultaat_uit
 
     ruw = draai_jaren(model, paden, n, seed=seed, methode=methode, werkers=werkers)
-    partners = list(model.partners) or [f"p{i + 1}" for i in range(model.lumpsum.size)]
+    partners = model.partner_ids
     jaar1 = resultaat_uit(model, ruw.jaar1, case=naam, seed=seed, methode=methode,
                           partners=partners, kans=kans, overnemen=True)  # fmt: skip
     return jaar1, jaren_uit(model, paden, ruw.sommen, n, eerste_jaar, partners)

@@ -136,6 +136,11 @@ class Model:
         """Total plafond A (euro)."""
         return float(self.regel.plafond.sum())
 
+    @property
+    def partner_ids(self) -> list[str]:
+        """The partners' ids, or p1, p2, ... for a model built without them (the tables' index)."""
+        return list(self.partners) or [f"p{i + 1}" for i in range(self.lumpsum.size)]
+
 
 #: Names of the per-stroom sums, in row order; ``P`` partner rows follow per name in _PARTNER.
 _ALGEMEEN = ("o", "o2", "o_kans")

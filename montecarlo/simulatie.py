@@ -220,7 +220,7 @@ def simuleer_model(
 ) -> SimulatieResultaat:
     """Like :func:`simulate`, for an array-level :class:`~montecarlo.motor.Model` (no Case)."""
     ruw = draai(model, n, seed=seed, methode=methode, werkers=werkers)
-    partners = list(model.partners) or [f"p{i + 1}" for i in range(model.lumpsum.size)]
+    partners = model.partner_ids
     return resultaat_uit(
         model, ruw, case=naam, seed=seed, methode=methode, partners=partners, kans=kans,
         overnemen=True,
