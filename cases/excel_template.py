@@ -1,7 +1,8 @@
 """The Excel template: a worked example case and an ``uitleg`` sheet describing each column.
 
-:func:`write_template` builds on :mod:`cases.excel` (the workbook layout); the descriptions
-here must follow the schema in :mod:`cases.schema` (a test checks every column is explained).
+:func:`write_template` builds on :mod:`cases.excel_indeling` (the workbook layout); the
+descriptions here must follow the schema in :mod:`cases.schema` (a test checks every column is
+explained).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
 from openpyxl.worksheet.datavalidation import DataValidation
-from plafond.cases.excel import (
+from plafond.cases.excel_indeling import (
     _MATRIX,
     _NESTED,
     _SLEUTEL,
