@@ -73,7 +73,6 @@ _NESTED = ("clienten", "volume_per_client")
 _SLEUTEL = "risicodeling.sleutel."
 _MATRIX = "correlatie"
 EURO_FORMAT = '"€" #,##0.00'
-REFERENTIE = "maastricht-heuvelland-2022"
 
 
 def _fields(model: type[BaseModel], *skip: str) -> list[str]:
