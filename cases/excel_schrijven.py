@@ -1,7 +1,7 @@
 """Writing a Case as the Excel workbook that :mod:`cases.excel` reads back.
 
-The layout (sheets, columns, the key/value sheets) is :mod:`cases.excel`'s; this module
-only turns a Case into rows and cells and saves the workbook atomically.
+The layout (sheets, columns, the key/value sheets) is :mod:`cases.excel_indeling`'s; this
+module only turns a Case into rows and cells and saves the workbook atomically.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
-from plafond.cases.excel import (
+from plafond.cases.excel_indeling import (
     _EURO,
     _LID,
     _MATRIX,

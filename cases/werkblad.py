@@ -1,6 +1,6 @@
 """Sheet layout shared by every workbook plafond writes: column widths and page setup.
 
-Both writers (:mod:`cases.excel` for case workbooks, :mod:`plafond.xlsx` for results)
+Both writers (:mod:`cases.excel_schrijven` for case workbooks, :mod:`plafond.xlsx` for results)
 size each column to the text Excel will *show* — the number as its format renders it in a
 Dutch Excel (``€ 2.075.515,25``, ``7,50%``), not ``str(value)`` — so no cell shows ``###``,
 and give every sheet a page setup: A4, landscape when the sheet is wide, fit to one page

@@ -10,12 +10,8 @@ from typing import Any
 import openpyxl
 import pytest
 from plafond.cases import bundled_case_names, case_from_dict, load_case
-from plafond.cases.excel import (
-    KEY_SHEETS,
-    SHEETS,
-    TABLES,
-    read_workbook,
-)
+from plafond.cases.excel import read_workbook
+from plafond.cases.excel_indeling import KEY_SHEETS, SHEETS, TABLES
 from plafond.cases.excel_schrijven import write_workbook
 from plafond.cases.excel_template import write_template
 from plafond.cases.schema import Kader

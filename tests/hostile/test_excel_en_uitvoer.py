@@ -145,9 +145,9 @@ def test_hostile_workbook(naam, werkmap, tmp_path):
 
 
 def test_zipbomb_is_refused_before_inflating(werkmap, tmp_path, monkeypatch):
-    import plafond.cases.excel as excel
+    import plafond.cases.excel_indeling as indeling
 
-    monkeypatch.setattr(excel, "MAX_UITGEPAKT", 8_000_000)  # the mechanism, at a small size
+    monkeypatch.setattr(indeling, "MAX_UITGEPAKT", 8_000_000)  # the mechanism, at a small size
     pad = _zipbom(werkmap, tmp_path / "bom.xlsx", 10)
     assert pad.stat().st_size < 200_000
     _, _, err = belofte(["validate", str(pad)])

@@ -12,7 +12,8 @@ from babel.numbers import format_decimal
 from openpyxl.utils import get_column_letter
 from plafond.cases import load_case
 from plafond.cases.excel_schrijven import write_workbook
-from plafond.cases.excel_template import HINT_FRACTIE, write_template
+from plafond.cases.excel_template import write_template
+from plafond.cases.excel_voorbeeld import HINT_FRACTIE
 
 from plafond.cli import main
 from plafond.report import maak_rapport, schrijf_excel
