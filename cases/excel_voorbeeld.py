@@ -2,7 +2,7 @@
 
 :func:`voorbeeld` shortens the bundled case :data:`REFERENTIE` to one product, one gebied, a
 partner and an overig; :func:`uitleg` gives the rows of the sheet ``uitleg`` from
-:data:`UITLEG` (unit and meaning per column or key) and the defaults in the schema.
+:data:`UITLEG_PER_KOLOM` (unit and meaning per column or key) and the defaults in the schema.
 :mod:`cases.excel_template` writes both into the workbook. The descriptions must follow the
 schema in :mod:`cases.schema` and the layout in :mod:`cases.excel_indeling` (a test checks
 every column is explained).
@@ -141,7 +141,7 @@ _BLAD = {
 }
 _UNIT = {"clienten": "cliënten", "volume_per_client": "eenheden per cliënt", "": "euro"}
 #: Column or key → (unit, meaning); ``sheet.column`` wins over ``column``; {u} is the unit.
-UITLEG: dict[str, tuple[str, str]] = {
+UITLEG_PER_KOLOM: dict[str, tuple[str, str]] = {
     "id": ("code", "korte naam zonder '/', uniek op dit blad; andere bladen verwijzen ernaar"),
     "naam": ("tekst", "volledige naam"),
     "case.naam": ("code", "naam van de case, zonder '/'"),
@@ -388,7 +388,7 @@ def uitleg() -> list[list[str]]:
         for column in [*columns, *extra.get(sheet, [])]:
             prefix = next((n for n in _NESTED if column.startswith(n + "_")), "")
             leaf = column.removeprefix(f"{prefix}_") if prefix else column
-            unit, meaning = UITLEG.get(f"{sheet}.{column}") or UITLEG[leaf]
+            unit, meaning = UITLEG_PER_KOLOM.get(f"{sheet}.{column}") or UITLEG_PER_KOLOM[leaf]
             if prefix:
                 meaning = f"{'aantal ' if prefix == 'clienten' else ''}{_UNIT[prefix]}: {meaning}"
             standaard = "leeg" if "<" in column else _standaard(sheet, column)
