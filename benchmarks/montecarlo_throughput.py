@@ -21,17 +21,11 @@ from meten import beste
 from plafond.cases import load_case
 from plafond.montecarlo import Regel, correlatiematrix, marginaal
 from plafond.montecarlo.model import bouw_model
-from plafond.montecarlo.motor import (
-    BLOK,
-    STANDAARD_PARALLEL,
-    Model,
-    _plan,
-    _scenario_waarden,
-    _stroom_sommen,
-)
+from plafond.montecarlo.motor import BLOK, STANDAARD_PARALLEL, Model
 from plafond.montecarlo.risicodeling import terugvordering
 from plafond.montecarlo.simulatie import resultaat_uit, simuleer_model
 from plafond.montecarlo.steekproef import STROOM
+from plafond.montecarlo.stroom import _plan, _scenario_waarden, _stroom_sommen
 from plafond.montecarlo.vraag import totaal_volume, totale_volumes
 from plafond.montecarlo.werkruimte import Werkruimte
 from scipy import stats
@@ -117,7 +111,7 @@ def fasen(model: Model, n: int) -> dict[str, float]:
         z = rng.standard_normal(out=ruimte("z", (d, STROOM)))
         t1 = time.perf_counter()
         w = ruimte("w", (nc + nv, STROOM))
-        if model.factormodel is not None:  # as motor._scenarios: the factor model, or a matrix
+        if model.factormodel is not None:  # as stroom._scenarios: the factor model, or a matrix
             model.factormodel.toepassen(z[:k0], plan.lijnen.schaal, out=w)
         else:
             np.matmul(plan.factor, z[:k0], out=w)

@@ -50,22 +50,13 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 from plafond.montecarlo import schatters
-from plafond.montecarlo.motor import (
-    _ALGEMEEN,
-    _PARTNER,
-    BLOK,
-    Model,
-    Ruw,
-    _plan,
-    _scenarios,
-    _stroom_sommen,
-    werkers_standaard,
-)
+from plafond.montecarlo.motor import BLOK, Model, Ruw, werkers_standaard
 from plafond.montecarlo.paden import Paden
 from plafond.montecarlo.resultaat import SimulatieResultaat
 from plafond.montecarlo.risicodeling import Regel, centen, overschrijding, terugvordering_compact
 from plafond.montecarlo.scenarios import Scenarios
 from plafond.montecarlo.steekproef import STROOM, controleer_aantal, sampler_voor_stuk
+from plafond.montecarlo.stroom import _ALGEMEEN, _PARTNER, _plan, _scenarios, _stroom_sommen
 from plafond.montecarlo.werkruimte import Werkruimte
 from threadpoolctl import threadpool_limits
 

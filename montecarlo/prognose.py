@@ -53,7 +53,7 @@ def seizoen(case: Case, product: str) -> FloatArray:
 
 @dataclass
 class _Rest:
-    """The :class:`~montecarlo.motor.Voorwaarde` of a forecast: rest volume per line."""
+    """The :class:`~montecarlo.stroom.Voorwaarde` of a forecast: rest volume per line."""
 
     q: FloatArray
     verwacht: FloatArray

@@ -191,14 +191,14 @@ def test_fixed_demand_gives_c_by_hand_with_spill_and_direct_line():
 
 
 def test_pieces_of_a_stroom_keep_results_exact_and_worker_independent(monkeypatch):
-    from plafond.montecarlo import motor
+    from plafond.montecarlo import stroom
 
     mu, sd = 2e6, 1000 * 50 * math.sqrt(3.0)
     a = 6_000_000.0 + mu + 0.3 * sd
     case = _case(plafond=a)
     heel = simulate(case, 2**15, seed=11)
-    monkeypatch.setattr(motor, "WERKGEHEUGEN", 1)  # every stroom in pieces of MIN_STUK
-    assert motor.stuk_breedte(bouw_model(case)) == motor.MIN_STUK
+    monkeypatch.setattr(stroom, "WERKGEHEUGEN", 1)  # every stroom in pieces of MIN_STUK
+    assert stroom.stuk_breedte(bouw_model(case)) == stroom.MIN_STUK
     een, twee = (simulate(case, 2**15, seed=11, werkers=w) for w in (1, 2))
     assert een.to_dict() == twee.to_dict()
     assert een.to_dict() != heel.to_dict()  # other random numbers, the same law:

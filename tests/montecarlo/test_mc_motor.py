@@ -8,7 +8,7 @@ import pytest
 from plafond.cases import load_case
 from plafond.montecarlo import Regel, terugvordering
 from plafond.montecarlo.model import bouw_model
-from plafond.montecarlo.motor import _plan, _scenario_waarden, _stroom_sommen
+from plafond.montecarlo.stroom import _plan, _scenario_waarden, _stroom_sommen
 from plafond.montecarlo.werkruimte import Werkruimte
 
 
