@@ -1,15 +1,18 @@
 """The console entry point: Ctrl-C while Python loads plafond ends with 130, not a traceback.
 
 ``pip`` writes a ``plafond`` script that imports this module and calls :func:`main`. It
-imports nothing heavy itself (``plafond/__init__`` loads its names on first use), so an
-interrupt during the import of numpy, pandas or pydantic is caught here — also when the
-library turns the interrupt into an error of its own (numpy re-raises any exception during
-its import as an ImportError): what counts is that SIGINT arrived. From then on
-:func:`plafond.cli.main` handles interrupts (exit 130, no output file).
+imports nothing heavy itself (``plafond/__init__`` loads its names on first use). While
+numpy, pandas and pydantic load, SIGINT writes one line and ends the process at once with
+130: nothing has been written yet, so there is nothing to clean up, and raising
+``KeyboardInterrupt`` there is not safe (it can land in one of importlib's own callbacks,
+where Python prints "Exception ignored" with a traceback and carries on, or numpy turns it
+into an ImportError). From then on :func:`plafond.cli.main` handles interrupts (exit 130,
+no output file).
 """
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from types import FrameType
@@ -18,30 +21,23 @@ from types import FrameType
 ONDERBROKEN = 130
 
 
+def _afgebroken_tijdens_laden(signum: int, frame: FrameType | None) -> None:
+    """SIGINT while plafond loads: one line, exit 130 now (module docstring: why at once)."""
+    sys.stderr.write("afgebroken\n")
+    sys.stderr.flush()
+    os._exit(ONDERBROKEN)
+
+
 def main() -> int:
     """Load the command line and run it; 130 with one line when interrupted while loading."""
-    ontvangen = False
-
-    def bij_sigint(signum: int, frame: FrameType | None) -> None:
-        nonlocal ontvangen
-        ontvangen = True
-        raise KeyboardInterrupt
-
-    vorige = signal.signal(signal.SIGINT, bij_sigint)
+    vorige = signal.signal(signal.SIGINT, _afgebroken_tijdens_laden)
     try:
         from plafond.cli import main as opdracht
-    except BaseException:
-        if ontvangen:
-            sys.stderr.write("afgebroken\n")
-            return ONDERBROKEN
-        raise
     finally:
         signal.signal(signal.SIGINT, vorige)
     try:
-        if ontvangen:  # arrived after the import, before the command line took over
-            raise KeyboardInterrupt
         return opdracht()
-    except KeyboardInterrupt:  # in the instant before plafond.cli installs its own handler
+    except KeyboardInterrupt:  # in the instant before plafond.cli handles interrupts itself
         sys.stderr.write("afgebroken\n")
         return ONDERBROKEN
 
