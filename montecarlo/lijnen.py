@@ -26,7 +26,12 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
-from plafond.montecarlo.verdelingen import Marginaal, cel_waarden, rooster_waarden
+from plafond.montecarlo.verdelingen import (
+    ROOSTERPUNTEN,
+    Marginaal,
+    cel_waarden,
+    rooster_waarden,
+)
 from plafond.montecarlo.werkruimte import Werkruimte
 
 FloatArray = NDArray[np.float64]
@@ -59,7 +64,7 @@ class Lijnen:
         self.verschuiving: FloatArray = voor[:, 1]
         groepen: dict[str, list[int]] = {"exp": [], "rooster": [], "discreet": [], "los": []}
         for i, m in enumerate(self.marginalen):
-            if m.soort in ("exp", "rooster") or (m.soort == "discreet" and m._cel is not None):
+            if m.soort in ("exp", "rooster") or m.heeft_cel:
                 groepen[m.soort].append(i)
             elif m.soort != "affien":
                 groepen["los"].append(i)
@@ -78,10 +83,11 @@ class Lijnen:
         self, rijen: list[int], functie: Callable[..., FloatArray], tabel: str
     ) -> Callable[..., FloatArray]:
         """The group's transform of its rows, with their tables stacked."""
-        tabellen = [getattr(self.marginalen[i], tabel) for i in rijen]
-        starts = np.cumsum([0] + [t.shape[0] for t in tabellen[:-1]]).astype(np.intp)[:, None]
-        stapel = tabellen[0] if len(tabellen) == 1 else np.concatenate(tabellen)
-        return functools.partial(functie, stapel, verschuiving=starts)
+        marginalen = [self.marginalen[i] for i in rijen]
+        hoogtes = [_hoogte(m, tabel) for m in marginalen]
+        starts = np.cumsum([0] + hoogtes[:-1]).astype(np.intp)
+        stapel = _stapel_van(marginalen, tabel, starts, sum(hoogtes))
+        return functools.partial(functie, stapel, verschuiving=starts[:, None])
 
     def uit_voorgeschaald(self, x: FloatArray, ruimte: Werkruimte | None = None) -> FloatArray:
         """Values of all rows from their affinely scaled scores ``x``, shape ``(k, m)``.
@@ -97,6 +103,53 @@ class Lijnen:
         for i in self._los:
             x[i] = self.marginalen[i].uit_voorgeschaald(x[i])
         return x
+
+
+def _hoogte(m: Marginaal, tabel: str) -> int:
+    """Rows of ``m``'s table ``tabel`` (a cell table not made yet has the grid's rows)."""
+    t = getattr(m, tabel)
+    return ROOSTERPUNTEN if t is None else t.shape[0]
+
+
+def _gestapeld(marginalen: list[Marginaal], tabel: str, starts: NDArray[np.intp],
+               hoogte: int) -> FloatArray | None:  # fmt: skip
+    """The stack the marginals' tables already are views of, at ``starts``, or None."""
+    tabellen = [getattr(m, tabel) for m in marginalen]
+    if any(t is None for t in tabellen):
+        return None
+    basis = tabellen[0].base if tabellen[0].base is not None else tabellen[0]
+    if basis.shape[0] != hoogte or any(t.base is not basis and t is not basis for t in tabellen):
+        return None
+    begin, rij = basis.__array_interface__["data"][0], basis.strides[0]
+    adressen = [t.__array_interface__["data"][0] for t in tabellen]
+    return basis if adressen == [begin + int(s) * rij for s in starts] else None
+
+
+def _stapel_van(
+    marginalen: list[Marginaal], tabel: str, starts: NDArray[np.intp], hoogte: int
+) -> FloatArray:
+    """The marginals' tables ``tabel`` one below the other, each held once.
+
+    Each marginal's table becomes a view of the stack (the tables are a cache, not part of
+    a marginal's identity), and a cell table not made yet is made in its place in the
+    stack: a national case's 1.710 negbin lines (262 KB of table each) hold their tables
+    once, never a copy per line besides the stack. A later stack of the same marginals in
+    the same order is that same array.
+    """
+    bestaand = _gestapeld(marginalen, tabel, starts, hoogte)
+    if bestaand is not None:
+        return bestaand
+    stapel = np.empty((hoogte, 2))
+    for m, s in zip(marginalen, starts, strict=True):
+        plek = stapel[s : s + _hoogte(m, tabel)]
+        if getattr(m, tabel) is None:
+            m.celtabel(plek)
+        else:
+            plek[...] = getattr(m, tabel)
+        plek.flags.writeable = False
+        object.__setattr__(m, tabel, plek)
+    stapel.flags.writeable = False
+    return stapel
 
 
 def gevouwen_factor(l_factor: FloatArray, lijnen: Lijnen) -> FloatArray:

@@ -68,7 +68,7 @@ class _Plan:
 #: Work-array budget per worker (floats): a stroom whose arrays would exceed it is done in
 #: pieces of a fixed width (a power of two, at least :data:`MIN_STUK`).
 WERKGEHEUGEN = 2**24
-MIN_STUK = 2**9
+MIN_STUK = 2**7
 
 
 def stuk_breedte(model: Model) -> int:

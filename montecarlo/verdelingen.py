@@ -52,7 +52,9 @@ from scipy import special
 FAMILIES: tuple[str, ...] = typing.get_args(VerdelingNaam)
 """The ten families, as the case schema names them."""
 
-_Z_GRID = np.linspace(-8.5, 8.5, 16385)
+#: Points of the normal-score grid on which tables are kept.
+ROOSTERPUNTEN = 16385
+_Z_GRID = np.linspace(-8.5, 8.5, ROOSTERPUNTEN)
 _TAIL = 1e-15
 
 FloatArray = NDArray[np.float64]
@@ -93,7 +95,6 @@ class Marginaal:
     params: dict[str, float] = field(default_factory=dict, compare=False)
     _x: FloatArray | None = field(default=None, repr=False, compare=False)
     _y: NDArray[Any] | None = field(default=None, repr=False, compare=False)
-
     _cel: FloatArray | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -101,6 +102,22 @@ class Marginaal:
         """What follows the affine step: ``vast``, ``affien``, ``exp``, ``rooster``,
         ``discreet`` or ``direct`` (see the module docstring)."""
         return _SOORT[self.verdeling]
+
+    @property
+    def heeft_cel(self) -> bool:
+        """A discrete marginal looked up through a cell table (:func:`cel_waarden`)."""
+        return self.soort == "discreet" and self._y is None
+
+    def celtabel(self, uit: FloatArray | None = None) -> FloatArray:
+        """The cell table of a discrete marginal (:attr:`heeft_cel`), made on first use.
+
+        ``uit``: ``(16385, 2)`` rows to make it in, e.g. its place in a stack of many lines'
+        tables (:mod:`montecarlo.lijnen`); the marginal keeps the table it makes.
+        """
+        if self._cel is None:
+            tabel = _celtabel(typing.cast(FloatArray, self._x), self.params["laag"], uit)
+            object.__setattr__(self, "_cel", tabel)
+        return typing.cast(FloatArray, self._cel)
 
     @property
     def voorschaal(self) -> tuple[float, float]:
@@ -141,8 +158,8 @@ class Marginaal:
         if soort == "rooster":
             return rooster_waarden(self._y, x)
         if soort == "discreet":
-            if self._cel is not None:
-                return cel_waarden(self._cel, x)
+            if self.heeft_cel:
+                return cel_waarden(self.celtabel(), x)
             return np.add(_zoek(self._x, self._y, x), self.params["laag"])
         if self.verdeling == "empirisch":
             return self._y[np.searchsorted(self._x, x, side="right")]
@@ -315,18 +332,30 @@ def _zoek(drempels: FloatArray, gids: NDArray[np.intp], x: FloatArray) -> NDArra
         idx += verder
 
 
-def _celtabel(drempels: FloatArray, laag: float) -> FloatArray | None:
-    """Cell table for :func:`cel_waarden`, or None when a cell holds two thresholds.
+def _eerste(drempels: FloatArray) -> NDArray[np.intp]:
+    """Per grid point the first threshold at or above it (``drempels``: grid positions)."""
+    return np.searchsorted(drempels, np.arange(_Z_GRID.size, dtype=np.float64), side="left")
+
+
+def _past_in_cellen(drempels: FloatArray) -> bool:
+    """No cell of the grid holds two thresholds (so a cell table serves the lookup)."""
+    # thresholds in [c, c + 1) for every cell but the last (a single point when clamped)
+    return not np.any(np.diff(_eerste(drempels)) > 1)
+
+
+def _celtabel(drempels: FloatArray, laag: float, uit: FloatArray | None = None) -> FloatArray:
+    """Cell table for :func:`cel_waarden` (when :func:`_past_in_cellen`), in ``uit`` if given.
 
     ``drempels`` are grid positions, ascending, the last ``inf``.
     """
-    punten = np.arange(_Z_GRID.size, dtype=np.float64)
-    eerste = np.searchsorted(drempels, punten, side="left")
-    # thresholds in [c, c + 1) for every cell but the last (a single point when clamped)
-    if np.any(np.diff(eerste) > 1):
-        return None
-    binnen = np.take(drempels, eerste) - punten
-    return np.column_stack([eerste + laag, np.where(binnen < 1.0, binnen, 2.0)])
+    eerste = _eerste(drempels)
+    tabel = np.empty((_Z_GRID.size, 2)) if uit is None else uit
+    binnen = np.take(drempels, eerste)
+    binnen -= np.arange(_Z_GRID.size, dtype=np.float64)
+    np.add(eerste, laag, out=tabel[:, 0])
+    np.copyto(tabel[:, 1], 2.0)
+    np.copyto(tabel[:, 1], binnen, where=binnen < 1.0)
+    return tabel
 
 
 def _kleinste(voldoet: Callable[[int], bool], laag: int, hoog: int) -> int:
@@ -365,11 +394,11 @@ def _discreet(
     drempels = np.where(f < 0.5, special.ndtri(f), -special.ndtri(s)) * _Z_SCHAAL + _Z_NUL
     drempels[-1] = np.inf
     params = {**params, "laag": float(laag)}
-    cel = _celtabel(drempels, float(laag))
-    # the guide table serves only the search that a missing cell table needs: not kept
-    # otherwise (16.385 indices, 128 KB, per line)
-    gids = _gids(drempels) if cel is None else None
-    return Marginaal(kind, mu, sd, params, drempels, gids, cel)
+    # the cell table (262 KB per line) is made on first use, in place when many lines are
+    # stacked (montecarlo.lijnen); the guide table serves only the search that a missing
+    # cell table needs (16.385 indices, 128 KB, per line)
+    gids = None if _past_in_cellen(drempels) else _gids(drempels)
+    return Marginaal(kind, mu, sd, params, drempels, gids)
 
 
 def marginaal(spec: Any) -> Marginaal:

@@ -103,7 +103,7 @@ def test_discrete_lookup_is_the_exact_inverse_cdf(spec):
     los = (np.abs(op_k) > 1e-12 * p_z) & (np.abs(voor_k) > 1e-12 * p_z)
     assert los.mean() > 0.99
     assert np.all(op_k[los] > 0) and np.all(voor_k[los] < 0)
-    assert (m._cel is None) == (spec["gemiddelde"] > 1e6)
+    assert m.heeft_cel == (spec["gemiddelde"] <= 1e6)
 
 
 def test_stacked_lines_give_each_lines_own_values():
@@ -129,6 +129,26 @@ def test_stacked_lines_give_each_lines_own_values():
     samen = lijnen.uit_voorgeschaald(x)
     for i, m in enumerate(marginalen):
         assert np.array_equal(samen[i], m.uit_normaal(z[i])), specs[i]
+
+
+def test_stacked_tables_are_held_once_and_equal_each_lines_own():
+    specs = [{"verdeling": "negbin", "gemiddelde": 40.0 * (i + 1), "cv": 0.3} for i in range(3)]
+    specs += [{"verdeling": "gamma", "gemiddelde": 5.0 * (i + 1), "cv": 0.4} for i in range(2)]
+    gestapeld, eigen = [marginaal(s) for s in specs], [marginaal(s) for s in specs]
+    lijnen = Lijnen(gestapeld)
+
+    def tabel(m):
+        return m.celtabel() if m.heeft_cel else m._y
+
+    for a, b in zip(gestapeld, eigen, strict=True):
+        assert np.array_equal(tabel(a), tabel(b))  # b's own table, made without a stack
+    stapels = [functie.args[0] for _, functie in lijnen._groepen if hasattr(functie, "args")]
+    assert len(stapels) == 2
+    for m in gestapeld:  # every line's table is a view of its group's stack, not a copy
+        assert sum(np.shares_memory(tabel(m), s) for s in stapels) == 1
+    # a second Lijnen of the same marginals takes the same stacks (no new tables)
+    nog = [functie.args[0] for _, functie in Lijnen(gestapeld)._groepen if hasattr(functie, "args")]
+    assert all(a is b for a, b in zip(stapels, nog, strict=True))
 
 
 @pytest.mark.parametrize("vorm", [0.4, 3.0, 50.0, 5000.0])
