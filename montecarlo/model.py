@@ -214,6 +214,7 @@ def _bouw(
         lumpsum=lumpsum.to_numpy(),
         kosten=kosten,
         partners=tuple(partners),
+        pot_ids=tuple(potten.ids),
         reeds_betaald=reeds_pot.sum(axis=1).to_numpy(),
         prijsschok=None if case.kader.prijsschok is None else marginaal(case.kader.prijsschok),
         levering=plan,

@@ -82,6 +82,8 @@ class Model:
         ``(P, len(vraag))`` (euro per unit: share of the line × reëel tarief).
     partners
         Partner ids along the partner axis.
+    pot_ids
+        Pot ids along the pot axis (the case's ``potten``; empty for a model built by hand).
     prijsschok
         Marginal of the price shock (a fraction: real wage growth minus indexatie), or None.
         Every scenario's cost of every partner is multiplied by ``1 + prijsschok``. A random
@@ -113,6 +115,7 @@ class Model:
     lumpsum: FloatArray
     kosten: FloatArray
     partners: tuple[str, ...] = ()
+    pot_ids: tuple[str, ...] = ()
     prijsschok: Marginaal | None = None
     reeds_betaald: FloatArray | None = None
     levering: Leveringsplan | None = None

@@ -295,7 +295,6 @@ def simulate(
         seed = nieuwe_seed()
     if int(seed) != seed or seed < 0:
         raise ValueError(f"seed moet een niet-negatief geheel getal zijn, niet {seed!r}")
-    from plafond.cases import framework
 
     model = bouw_model(case, lumpsum_per_aanbieder, allocatie)
     if case.kader.looptijd > 1:
@@ -327,7 +326,7 @@ def simulate(
         partners=list(model.partners),
         kans=kans,
         overnemen=True,
-        potten=list(framework.kader(case).potten.ids),
+        potten=list(model.pot_ids),
     )
     return _met_cooperaties(case, res)
 
