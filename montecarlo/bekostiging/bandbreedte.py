@@ -17,6 +17,13 @@ of the remaining nine months is reset to that rate clipped to the band,
     betaling_c = t_c × (1/4 uren(H_c; B_c) + 3/4 uren(H_c; B'))
                = t_c × (1/4 uren(H_c; B_c) + 3/4 (min(H_c, H_max) + boven max(0, H_c - H_max)))
 
+With ``min(H, H_max) = H - max(H - H_max, 0)`` both are sums of four per-cel arrays (the
+clients, ``max(H_min - H, 0)``, ``H`` and ``max(H - H_max, 0)``) with weights, e.g. with
+the evaluation::
+
+    betaling_c = t_c × (1/4 B_c - 1/4 max(H_min - H_c, 0) + 3/4 H_c
+                        + (boven - 3/4) max(H_c - H_max, 0))
+
 The number of clients is the gemeente's (indicated clients); the partner bears the hours
 per client inside the band, the gemeente the number of clients and part of the hours
 outside it.
@@ -26,6 +33,7 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import NDArray
+from plafond.montecarlo.bekostiging.termen import Termen
 from plafond.montecarlo.scenarios import Cellen, kolom
 
 FloatArray = NDArray[np.float64]
@@ -38,22 +46,32 @@ def uren(uren_: FloatArray, budget: FloatArray, minimum: float, maximum: float,
     return budget - np.maximum(h_min - uren_, 0.0) + boven * np.maximum(uren_ - h_max, 0.0)
 
 
+def termen(volume: FloatArray, clienten: FloatArray, cellen: Cellen, *, minimum: float,
+           maximum: float, boven: float, evaluatie: bool = False) -> Termen:  # fmt: skip
+    """The bandbreedte as :class:`~montecarlo.bekostiging.termen.Termen` (module docstring:
+    the budget ``B = N h`` enters through the clients with weight ``t h``)."""
+    d, t, h = volume.ndim, cellen.tarief, cellen.volume_per_client
+    onder = np.multiply(clienten, kolom(minimum * h, d))  # H_min, then max(H_min - H, 0)
+    onder -= volume
+    np.maximum(onder, 0.0, out=onder)
+    erboven = np.multiply(clienten, kolom(maximum * h, d))  # H_max, then max(H - H_max, 0)
+    np.subtract(volume, erboven, out=erboven)
+    np.maximum(erboven, 0.0, out=erboven)
+    if not evaluatie:
+        return Termen(((t * h, clienten), (-t, onder), (boven * t, erboven)))
+    return Termen(((0.25 * t * h, clienten), (-0.25 * t, onder), (0.75 * t, volume),
+                   ((boven - 0.75) * t, erboven)))  # fmt: skip
+
+
 def per_cel(volume: FloatArray, clienten: FloatArray, cellen: Cellen, *, minimum: float,
             maximum: float, boven: float, evaluatie: bool = False) -> FloatArray:  # fmt: skip
     """Payment per cel (euro), same shape as ``volume`` (hours) and ``clienten``."""
-    d = volume.ndim
-    budget = clienten * kolom(cellen.volume_per_client, d)
-    betaald = uren(volume, budget, minimum, maximum, boven)
-    if evaluatie:
-        h_max = maximum * budget
-        na = np.minimum(volume, h_max) + boven * np.maximum(volume - h_max, 0.0)
-        betaald = 0.25 * betaald + 0.75 * na
-    return betaald * kolom(cellen.tarief, d)
+    return termen(volume, clienten, cellen, minimum=minimum, maximum=maximum, boven=boven,
+                  evaluatie=evaluatie).per_cel(volume.shape)  # fmt: skip
 
 
 def betaling(volume: FloatArray, clienten: FloatArray, cellen: Cellen, *, minimum: float,
              maximum: float, boven: float, evaluatie: bool = False) -> FloatArray:  # fmt: skip
     """Payment per partner (euro), ``(P, ...)``."""
-    return cellen.per_partner(per_cel(volume, clienten, cellen, minimum=minimum,
-                                      maximum=maximum, boven=boven,
-                                      evaluatie=evaluatie))  # fmt: skip
+    return termen(volume, clienten, cellen, minimum=minimum, maximum=maximum, boven=boven,
+                  evaluatie=evaluatie).per_partner(cellen, volume.shape)  # fmt: skip

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import NDArray
+from plafond.montecarlo.bekostiging.termen import Termen
 from plafond.montecarlo.scenarios import Cellen, kolom
 
 FloatArray = NDArray[np.float64]
@@ -60,20 +61,30 @@ def budget_per_cel(cellen: Cellen, gewicht: FloatArray, totaal: float) -> FloatA
     return per_gebied[cellen.gebied] * aandeel
 
 
+def termen(volume: FloatArray, cellen: Cellen, budget: FloatArray, *,
+           corridor: float | None = None, nacalculatie: float = 1.0) -> Termen:  # fmt: skip
+    """The budget (and corridor) as :class:`~montecarlo.bekostiging.termen.Termen`."""
+    budget = np.asarray(budget, dtype=np.float64)
+    if corridor is None:
+        return Termen((), vast=budget)
+    d = volume.ndim
+    w = np.multiply(volume, kolom(cellen.tarief, d))
+    boven = np.subtract(w, kolom((1.0 + corridor) * budget, d))
+    np.maximum(boven, 0.0, out=boven)
+    onder = np.subtract(kolom((1.0 - corridor) * budget, d), w, out=w)
+    np.maximum(onder, 0.0, out=onder)
+    return Termen(((nacalculatie, boven), (-nacalculatie, onder)), vast=budget)
+
+
 def per_cel(volume: FloatArray, cellen: Cellen, budget: FloatArray, *,
             corridor: float | None = None, nacalculatie: float = 1.0) -> FloatArray:  # fmt: skip
     """Payment per cel (euro), shape of ``volume``; ``budget`` per cel ``(N,)``."""
-    b = np.broadcast_to(kolom(budget, volume.ndim), volume.shape)
-    if corridor is None:
-        return np.array(b)
-    w = volume * kolom(cellen.tarief, volume.ndim)
-    boven = np.maximum(w - (1.0 + corridor) * b, 0.0)
-    onder = np.maximum((1.0 - corridor) * b - w, 0.0)
-    return b + nacalculatie * (boven - onder)
+    return termen(volume, cellen, budget, corridor=corridor,
+                  nacalculatie=nacalculatie).per_cel(volume.shape)  # fmt: skip
 
 
 def betaling(volume: FloatArray, cellen: Cellen, budget: FloatArray, *,
              corridor: float | None = None, nacalculatie: float = 1.0) -> FloatArray:  # fmt: skip
     """Payment per partner (euro), ``(P, ...)``."""
-    return cellen.per_partner(per_cel(volume, cellen, budget, corridor=corridor,
-                                      nacalculatie=nacalculatie))  # fmt: skip
+    return termen(volume, cellen, budget, corridor=corridor,
+                  nacalculatie=nacalculatie).per_partner(cellen, volume.shape)  # fmt: skip

@@ -13,16 +13,22 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import NDArray
-from plafond.montecarlo.scenarios import Cellen, kolom
+from plafond.montecarlo.bekostiging.termen import Termen
+from plafond.montecarlo.scenarios import Cellen
 
 FloatArray = NDArray[np.float64]
 
 
+def termen(volume: FloatArray, cellen: Cellen) -> Termen:
+    """``betaling_c = t_c V_c`` as :class:`~montecarlo.bekostiging.termen.Termen`."""
+    return Termen(((cellen.tarief, volume),))
+
+
 def per_cel(volume: FloatArray, cellen: Cellen) -> FloatArray:
     """Payment per cel (euro), same shape as ``volume`` ``(N, ...)``."""
-    return volume * kolom(cellen.tarief, volume.ndim)
+    return termen(volume, cellen).per_cel(volume.shape)
 
 
 def betaling(volume: FloatArray, cellen: Cellen) -> FloatArray:
     """Payment per partner (euro), ``(P, ...)``, for cel volumes ``(N, ...)`` (units)."""
-    return cellen.per_partner(per_cel(volume, cellen))
+    return termen(volume, cellen).per_partner(cellen, volume.shape)

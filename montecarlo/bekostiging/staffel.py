@@ -8,6 +8,11 @@ fractions ``f_0 .. f_K``::
 
 E.g. ``grenzen (1.0,)``, ``tarieven (1.0, 0.8)``: full tarief up to the expected volume,
 80 % above it — the gemeente shares the volume risk above the expectation.
+
+As volumes are never negative, the sum telescopes into one term per step (computed so,
+one pass per grens)::
+
+    betaling_c = t_c × (f_0 V_c + sum_{k >= 1} (f_k - f_{k-1}) × max(V_c - g_k E[V_c], 0))
 """
 
 from __future__ import annotations
@@ -16,29 +21,33 @@ from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import NDArray
+from plafond.montecarlo.bekostiging.termen import Termen
 from plafond.montecarlo.scenarios import Cellen, kolom
 
 FloatArray = NDArray[np.float64]
 
 
-def per_cel(volume: FloatArray, cellen: Cellen, grenzen: Sequence[float],
-            tarieven: Sequence[float]) -> FloatArray:  # fmt: skip
-    """Payment per cel (euro), same shape as ``volume``."""
+def termen(volume: FloatArray, cellen: Cellen, grenzen: Sequence[float],
+           tarieven: Sequence[float]) -> Termen:  # fmt: skip
+    """The staffel as :class:`~montecarlo.bekostiging.termen.Termen` (module docstring)."""
     if len(tarieven) != len(grenzen) + 1:
         raise ValueError("staffel: tarieven vraagt één waarde meer dan grenzen")
     ev = kolom(cellen.verwacht_volume, volume.ndim)
-    randen = [0.0, *grenzen]
-    uit = np.zeros(volume.shape)
-    for k, f in enumerate(tarieven):
-        onder = randen[k] * ev
-        stap = np.maximum(volume - onder, 0.0)
-        if k + 1 < len(randen):
-            stap = np.minimum(stap, (randen[k + 1] - randen[k]) * ev)
-        uit += f * stap
-    return uit * kolom(cellen.tarief, volume.ndim)
+    lineair = [(tarieven[0] * cellen.tarief, volume)]
+    for k, g in enumerate(grenzen, start=1):
+        boven = np.subtract(volume, g * ev)
+        np.maximum(boven, 0.0, out=boven)
+        lineair.append(((tarieven[k] - tarieven[k - 1]) * cellen.tarief, boven))
+    return Termen(lineair)
+
+
+def per_cel(volume: FloatArray, cellen: Cellen, grenzen: Sequence[float],
+            tarieven: Sequence[float]) -> FloatArray:  # fmt: skip
+    """Payment per cel (euro), same shape as ``volume``."""
+    return termen(volume, cellen, grenzen, tarieven).per_cel(volume.shape)
 
 
 def betaling(volume: FloatArray, cellen: Cellen, grenzen: Sequence[float],
              tarieven: Sequence[float]) -> FloatArray:  # fmt: skip
     """Payment per partner (euro), ``(P, ...)``."""
-    return cellen.per_partner(per_cel(volume, cellen, grenzen, tarieven))
+    return termen(volume, cellen, grenzen, tarieven).per_partner(cellen, volume.shape)

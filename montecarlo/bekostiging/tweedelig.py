@@ -14,20 +14,26 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import NDArray
-from plafond.montecarlo.scenarios import Cellen, kolom
+from plafond.montecarlo.bekostiging.termen import Termen
+from plafond.montecarlo.scenarios import Cellen
 
 FloatArray = NDArray[np.float64]
+
+
+def termen(volume: FloatArray, cellen: Cellen, vast: float,
+           variabel: float | None = None) -> Termen:  # fmt: skip
+    """``vast E[K_c] + variabel t_c V_c`` as :class:`~montecarlo.bekostiging.termen.Termen`."""
+    v = 1.0 - vast if variabel is None else variabel
+    return Termen(((v * cellen.tarief, volume),), vast=vast * cellen.verwachte_kosten)
 
 
 def per_cel(volume: FloatArray, cellen: Cellen, vast: float,
             variabel: float | None = None) -> FloatArray:  # fmt: skip
     """Payment per cel (euro), same shape as ``volume``."""
-    v = 1.0 - vast if variabel is None else variabel
-    d = volume.ndim
-    return vast * kolom(cellen.verwachte_kosten, d) + v * kolom(cellen.tarief, d) * volume
+    return termen(volume, cellen, vast, variabel).per_cel(volume.shape)
 
 
 def betaling(volume: FloatArray, cellen: Cellen, vast: float,
              variabel: float | None = None) -> FloatArray:  # fmt: skip
     """Payment per partner (euro), ``(P, ...)``."""
-    return cellen.per_partner(per_cel(volume, cellen, vast, variabel))
+    return termen(volume, cellen, vast, variabel).per_partner(cellen, volume.shape)

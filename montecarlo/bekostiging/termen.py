@@ -1,0 +1,59 @@
+"""A payment per cel as a weighted sum of a few arrays, summed per partner in one product.
+
+Every arrangement but the lumpsum pays per cel ``c`` (rows) and scenario (columns)::
+
+    betaling_c = vast_c + sum_f w_fc × phi_f,c
+
+with per-cel weights ``w_f`` (euro per unit of ``phi_f``, e.g. the tarief), per-cel
+arrays ``phi_f`` (the volume, or a piecewise-linear part of it such as
+``max(V - g E[V], 0)``) and a fixed part ``vast`` (euro). The payment per partner is then
+``sum_c [c of i] vast_c + sum_f (W_f phi_f)_i`` with ``W_f`` the ``(P, N)`` matrix of the
+weights at each partner's cells: one matrix product per term, so no pass over the cel
+arrays is spent on multiplying by the tarief or on the per-partner sums.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from plafond.montecarlo.scenarios import Cellen, kolom
+
+FloatArray = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Termen:
+    """``betaling_c = vast_c + sum_f w_f,c phi_f,c`` (module docstring).
+
+    Attributes
+    ----------
+    lineair
+        Pairs ``(w_f, phi_f)``: weights per cel ``(N,)`` and the array ``(N, ...)``.
+    vast
+        Fixed payment per cel (euro), ``(N,)``, or None.
+    """
+
+    lineair: Sequence[tuple[FloatArray | float, FloatArray]]
+    vast: FloatArray | None = None
+
+    def per_cel(self, vorm: tuple[int, ...]) -> FloatArray:
+        """The payment per cel (euro), of shape ``vorm`` (that of the cel arrays)."""
+        uit = np.zeros(vorm)
+        if self.vast is not None:
+            uit += kolom(self.vast, len(vorm))
+        for w, phi in self.lineair:
+            uit += kolom(np.broadcast_to(w, vorm[:1]), len(vorm)) * phi
+        return uit
+
+    def per_partner(self, cellen: Cellen, vorm: tuple[int, ...]) -> FloatArray:
+        """The payment per partner (euro), ``(P, ...)`` for cel arrays of shape ``vorm``."""
+        p = len(cellen.partners)
+        uit = np.zeros((p, int(np.prod(vorm[1:], dtype=np.int64))))
+        for w, phi in self.lineair:
+            uit += cellen.matrix(w) @ phi.reshape(vorm[0], -1)
+        if self.vast is not None:
+            uit += (cellen.matrix(self.vast) @ np.ones(vorm[0]))[:, None]
+        return uit.reshape((p,) + vorm[1:])
