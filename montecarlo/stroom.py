@@ -224,14 +224,18 @@ def _scenarios(
         kosten += voorwaarde.kosten[:, None]
     if not cellen:
         return uitgaven, kosten, None
-    cel_volume = geleverd.cel_volume.copy()
-    cel_kosten = cel_volume * lp.cel_tarief[:, None]
+    # the cel arrays live in ``ruimte`` (valid until the worker's next piece, which is all
+    # the arrangements need); a cel's clients are its line's in proportion to its volume
+    cel_volume = geleverd.cel_volume
+    cel_kosten = np.multiply(cel_volume, lp.cel_tarief[:, None],
+                             out=ruimte("cel.kosten", cel_volume.shape))  # fmt: skip
     if schok is not None:
         cel_kosten *= schok
-    v_lijn = np.take(volume, lp.cel_lijn, axis=0)
-    aandeel_cel = np.divide(cel_volume, v_lijn, out=np.zeros_like(v_lijn), where=v_lijn > 0)
-    clienten = np.take(np.maximum(waarden[nc:], 0.0), lp.cel_lijn, axis=0)
-    clienten *= aandeel_cel
+    per_eenheid = np.maximum(waarden[nc:], 0.0, out=ruimte("cel.n_lijn", volume.shape))
+    np.divide(per_eenheid, volume, out=per_eenheid, where=volume > 0)  # else × a cel volume 0
+    clienten = np.take(per_eenheid, lp.cel_lijn, axis=0, out=ruimte("cel.clienten",
+                                                                    cel_volume.shape))  # fmt: skip
+    clienten *= cel_volume
     return uitgaven, kosten, Scenarios(cel_volume, cel_kosten, clienten, overige)
 
 

@@ -184,10 +184,6 @@ def _over_de_looptijd(case: Case, model: Model, gekozen: Mapping[str, Variant], 
     return verz, replace(simulatie, meerjarig=meerjarig), sommen, plafond
 
 
-def _se(x: FloatArray) -> float:
-    return float(x.std(ddof=1) / np.sqrt(x.size)) if x.size > 1 else float("nan")
-
-
 @dataclass(frozen=True)
 class VergelijkResultaat:
     """What :func:`vergelijk` returns; every estimate with its standard error (euro).
@@ -276,7 +272,8 @@ class VergelijkResultaat:
 def _rij_cijfers(r: FloatArray) -> tuple[float, float, float, float]:
     """One partner's result per scenario → mean, se, kans_verlies, p5 (euro, fraction)."""
     kans = float(np.count_nonzero(r < 0.0) / r.size)
-    return float(r.mean()), _se(r), kans, schatters.kwantiel(r, 0.05)
+    gemiddelde, se, _ = schatters.momenten(r)
+    return gemiddelde, se, kans, schatters.kwantiel(r, 0.05)
 
 
 def _tabellen(namen: list[str], verz: _Verzamelaar, gesorteerd: FloatArray, sommen: FloatArray,
@@ -295,8 +292,9 @@ def _tabellen(namen: list[str], verz: _Verzamelaar, gesorteerd: FloatArray, somm
     gemeente, aanbieders, risico = [], [], []
     for k, _ in enumerate(namen):
         g, s = verz.gemeente[k], gesorteerd[k]
+        gem, se, sd = schatters.momenten(g)
         gemeente.append({
-            "verwacht": float(g.mean()), "se": _se(g), "sd": float(g.std(ddof=1)),
+            "verwacht": gem, "se": se, "sd": sd,
             "p95": schatters.kwantiel(s, 0.95, gesorteerd=True),
             "cvar95": schatters.cvar(s, 0.95, gesorteerd=True),
             "kans_boven_plafond": float((n - np.searchsorted(centen(s), a_c, side="right")) / n),
@@ -308,18 +306,17 @@ def _tabellen(namen: list[str], verz: _Verzamelaar, gesorteerd: FloatArray, somm
                 "betaling": betaling[i], "kosten": kosten[i], "resultaat": gem,
                 "se": se, "kans_verlies": kans, "p5_resultaat": p5,
             })  # fmt: skip
-        totaal_r = verz.resultaat[k].sum(axis=0)
-        var_g, var_a = float(g.var(ddof=1)), float(totaal_r.var(ddof=1))
+        var_g, var_a = sd * sd, schatters.momenten(verz.resultaat[k].sum(axis=0))[2] ** 2
         risico.append({
             "sd_gemeente": np.sqrt(var_g), "sd_aanbieders": np.sqrt(var_a),
             "aandeel_gemeente": var_g / (var_g + var_a) if var_g + var_a > 0 else float("nan"),
         })  # fmt: skip
     verschillen = []
+    d = np.empty(n)
     for i in range(len(namen)):
         for j in range(i + 1, len(namen)):
-            d = verz.gemeente[j] - verz.gemeente[i]
-            verschillen.append({"van": namen[i], "naar": namen[j], "verwacht": float(d.mean()),
-                                "se": _se(d)})  # fmt: skip
+            gem, se, _ = schatters.momenten(np.subtract(verz.gemeente[j], verz.gemeente[i], out=d))
+            verschillen.append({"van": namen[i], "naar": namen[j], "verwacht": gem, "se": se})
     index = pd.Index(namen, name="naam")
     return {
         "gemeente": pd.DataFrame(gemeente, index=index),

@@ -109,3 +109,47 @@ def test_arrangements_broadcast_over_a_year_axis():
     np.testing.assert_allclose(uit[:, 0], staffel.betaling(VOLUME, CELLEN, (1.0,), (1.0, 0.8)))
     np.testing.assert_allclose(uit[:, 1], staffel.betaling(VOLUME * 1.1, CELLEN, (1.0,),
                                                            (1.0, 0.8)))  # fmt: skip
+
+
+def test_staffel_telescoped_equals_the_sum_of_clipped_steps():
+    # the definition: t × sum_k f_k × clip(V - g_k E[V], 0, (g_{k+1} - g_k) E[V])
+    v = np.random.default_rng(3).uniform(0.0, 2500.0, size=(3, 400))
+    grenzen, tarieven = (0.5, 1.0, 1.6), (1.0, 0.9, 0.7, 0.4)
+    ev, t = CELLEN.verwacht_volume[:, None], CELLEN.tarief[:, None]
+    randen = [0.0, *grenzen, np.inf]
+    definitie = t * sum(f * np.clip(v - randen[k] * ev, 0.0, (randen[k + 1] - randen[k]) * ev)
+                        for k, f in enumerate(tarieven))  # fmt: skip
+    np.testing.assert_allclose(staffel.per_cel(v, CELLEN, grenzen, tarieven), definitie,
+                               rtol=1e-12, atol=1e-9)  # fmt: skip
+
+
+@pytest.mark.parametrize("evaluatie", [False, True])
+def test_bandbreedte_equals_its_definition_in_hours(evaluatie):
+    rng = np.random.default_rng(4)
+    v, n = rng.uniform(0.0, 2500.0, size=(3, 400)), rng.uniform(0.0, 150.0, size=(3, 400))
+    kw = {"minimum": 0.9, "maximum": 1.1, "boven": 0.5}
+    b = n * CELLEN.volume_per_client[:, None]
+    uren = bandbreedte.uren(v, b, **kw)
+    if evaluatie:  # the reset after three months: min(H, H_max) + boven × max(H - H_max, 0)
+        uren = 0.25 * uren + 0.75 * (np.minimum(v, 1.1 * b) + 0.5 * np.maximum(v - 1.1 * b, 0.0))
+    np.testing.assert_allclose(bandbreedte.per_cel(v, n, CELLEN, evaluatie=evaluatie, **kw),
+                               uren * CELLEN.tarief[:, None], rtol=1e-12, atol=1e-9)  # fmt: skip
+
+
+def test_payment_per_partner_is_the_sum_of_its_cells():
+    rng = np.random.default_rng(5)
+    v, n = rng.uniform(0.0, 2500.0, size=(3, 50)), rng.uniform(0.0, 150.0, size=(3, 50))
+    budget = _budget()
+    gevallen = [
+        (pxq.per_cel(v, CELLEN), pxq.betaling(v, CELLEN)),
+        (tweedelig.per_cel(v, CELLEN, 0.3), tweedelig.betaling(v, CELLEN, 0.3)),
+        (staffel.per_cel(v, CELLEN, (1.0,), (1.0, 0.8)),
+         staffel.betaling(v, CELLEN, (1.0,), (1.0, 0.8))),
+        (bandbreedte.per_cel(v, n, CELLEN, minimum=0.9, maximum=1.1, boven=0.5),
+         bandbreedte.betaling(v, n, CELLEN, minimum=0.9, maximum=1.1, boven=0.5)),
+        (populatie.per_cel(v, CELLEN, budget, corridor=0.1, nacalculatie=0.5),
+         populatie.betaling(v, CELLEN, budget, corridor=0.1, nacalculatie=0.5)),
+    ]  # fmt: skip
+    for per_cel, betaling in gevallen:
+        # partner a holds cells 0 and 1, partner b cell 2
+        np.testing.assert_allclose(betaling, [per_cel[0] + per_cel[1], per_cel[2]], rtol=1e-12)

@@ -183,3 +183,14 @@ def test_plain_monte_carlo_does_not_import_scipy_stats():
         [sys.executable, "-c", code], capture_output=True, encoding="utf-8", check=True
     )
     assert uit.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("schaal", [1.0, 1e7])
+def test_momenten_equal_numpys_mean_se_and_sd(schaal):
+    # money-like: a mean of up to 300 sd's (the gemeente's cost: about 76)
+    x = schaal * (300.0 + np.random.default_rng(9).standard_normal(100_001))
+    gem, se, sd = schatters.momenten(x)
+    assert gem == pytest.approx(x.mean(), rel=1e-13)
+    assert sd == pytest.approx(x.std(ddof=1), rel=1e-9)
+    assert se == pytest.approx(x.std(ddof=1) / np.sqrt(x.size), rel=1e-9)
+    assert schatters.momenten(np.full(7, 3.25 * schaal))[2] == pytest.approx(0.0, abs=1e-6 * schaal)
