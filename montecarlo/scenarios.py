@@ -68,12 +68,10 @@ class Cellen:
         """Expected cost per cel at the reëel tarief (euro), ``(N,)``."""
         return self.verwacht_volume * self.tarief
 
-    def matrix(self, gewicht: FloatArray | float = 1.0) -> FloatArray:
-        """``(P, N)``: row ``i`` holds ``gewicht`` (per cel, or one value) at partner ``i``'s
-        cells and 0 elsewhere, so ``matrix(w) @ x`` sums ``w × x`` over each partner's cells."""
-        uit = np.zeros((len(self.partners), self.aantal))
-        uit[self.partner, np.arange(self.aantal)] = gewicht
-        return uit
+    @property
+    def partner_grenzen(self) -> IntArray:
+        """``(P + 1,)``: partner ``i``'s cells are rows ``grenzen[i]:grenzen[i + 1]``."""
+        return np.searchsorted(self.partner, np.arange(len(self.partners) + 1)).astype(np.intp)
 
     def per_partner(self, waarden: FloatArray) -> FloatArray:
         """Sum cel values ``(N, ...)`` per partner: ``(P, ...)`` (0 for a partner without cells)."""

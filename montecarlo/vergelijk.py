@@ -276,29 +276,57 @@ def _rij_cijfers(r: FloatArray) -> tuple[float, float, float, float]:
     return gemiddelde, se, kans, schatters.kwantiel(r, 0.05)
 
 
-def _tabellen(namen: list[str], verz: _Verzamelaar, gesorteerd: FloatArray, sommen: FloatArray,
-              n: int, partners: list[str], plafond: float) -> dict[str, pd.DataFrame]:  # fmt: skip
-    """The result tables from the stored arrays (``gesorteerd``: G sorted per row) and the
-    summed payments. The partners' rows are spread over the cores in threads (numpy
-    releases the GIL on these whole-array steps)."""
+def _gemeente_cijfers(g: FloatArray, a_c: float, s: FloatArray) -> dict[str, float]:
+    """One arrangement's cost per scenario → its gemeente row; sorts ``g`` into ``s``."""
+    s[...] = g
+    s.sort()
+    gem, se, sd = schatters.momenten(g)
+    return {
+        "verwacht": gem, "se": se, "sd": sd,
+        "p95": schatters.kwantiel(s, 0.95, gesorteerd=True),
+        "cvar95": schatters.cvar(s, 0.95, gesorteerd=True),
+        "kans_boven_plafond": float((s.size - np.searchsorted(centen(s), a_c, side="right"))
+                                    / s.size),
+    }  # fmt: skip
+
+
+def _verschil(van: FloatArray, naar: FloatArray) -> tuple[float, float]:
+    """Mean and se of the paired difference ``naar - van`` (euro)."""
+    gem, se, _ = schatters.momenten(np.subtract(naar, van))
+    return gem, se
+
+
+def _tabellen(
+    namen: list[str],
+    verz: _Verzamelaar,
+    sommen: FloatArray,
+    n: int,
+    partners: list[str],
+    plafond: float,
+) -> tuple[dict[str, pd.DataFrame], FloatArray]:
+    """The result tables from the stored arrays and the summed payments, and G sorted per
+    row. Every row's figures are one task for two threads (numpy releases the GIL on these
+    whole-array steps, the sort included)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    p = len(partners)
-    kosten = sommen[len(namen) * p :] / n
-    a_c = centen(plafond)
-    rijen = verz.resultaat.reshape(len(namen) * p, n)
+    p, k_n = len(partners), len(namen)
+    kosten = sommen[k_n * p :] / n
+    paren = [(i, j) for i in range(k_n) for j in range(i + 1, k_n)]
+    gesorteerd = np.empty_like(verz.gemeente)
     with ThreadPoolExecutor(2) as pool:
-        cijfers = list(pool.map(_rij_cijfers, rijen))
-    gemeente, aanbieders, risico = [], [], []
-    for k, _ in enumerate(namen):
-        g, s = verz.gemeente[k], gesorteerd[k]
-        gem, se, sd = schatters.momenten(g)
-        gemeente.append({
-            "verwacht": gem, "se": se, "sd": sd,
-            "p95": schatters.kwantiel(s, 0.95, gesorteerd=True),
-            "cvar95": schatters.cvar(s, 0.95, gesorteerd=True),
-            "kans_boven_plafond": float((n - np.searchsorted(centen(s), a_c, side="right")) / n),
-        })  # fmt: skip
+        g_taken = [pool.submit(_gemeente_cijfers, verz.gemeente[k], centen(plafond), gesorteerd[k])
+                   for k in range(k_n)]  # fmt: skip
+        r_taken = [pool.submit(_rij_cijfers, r) for r in verz.resultaat.reshape(k_n * p, n)]
+        a_taken = [pool.submit(lambda k: schatters.momenten(verz.resultaat[k].sum(axis=0))[2], k)
+                   for k in range(k_n)]  # fmt: skip
+        v_taken = [pool.submit(_verschil, verz.gemeente[i], verz.gemeente[j]) for i, j in paren]
+        gemeente = [t.result() for t in g_taken]
+        cijfers = [t.result() for t in r_taken]
+        sd_a = [t.result() for t in a_taken]
+        verschil = [t.result() for t in v_taken]
+    gesorteerd.flags.writeable = False
+    aanbieders, risico = [], []
+    for k in range(k_n):
         betaling = sommen[k * p : (k + 1) * p] / n
         for i in range(p):
             gem, se, kans, p5 = cijfers[k * p + i]
@@ -306,17 +334,13 @@ def _tabellen(namen: list[str], verz: _Verzamelaar, gesorteerd: FloatArray, somm
                 "betaling": betaling[i], "kosten": kosten[i], "resultaat": gem,
                 "se": se, "kans_verlies": kans, "p5_resultaat": p5,
             })  # fmt: skip
-        var_g, var_a = sd * sd, schatters.momenten(verz.resultaat[k].sum(axis=0))[2] ** 2
+        var_g, var_a = gemeente[k]["sd"] ** 2, sd_a[k] ** 2
         risico.append({
             "sd_gemeente": np.sqrt(var_g), "sd_aanbieders": np.sqrt(var_a),
             "aandeel_gemeente": var_g / (var_g + var_a) if var_g + var_a > 0 else float("nan"),
         })  # fmt: skip
-    verschillen = []
-    d = np.empty(n)
-    for i in range(len(namen)):
-        for j in range(i + 1, len(namen)):
-            gem, se, _ = schatters.momenten(np.subtract(verz.gemeente[j], verz.gemeente[i], out=d))
-            verschillen.append({"van": namen[i], "naar": namen[j], "verwacht": gem, "se": se})
+    verschillen = [{"van": namen[i], "naar": namen[j], "verwacht": gem, "se": se}
+                   for (i, j), (gem, se) in zip(paren, verschil, strict=True)]  # fmt: skip
     index = pd.Index(namen, name="naam")
     return {
         "gemeente": pd.DataFrame(gemeente, index=index),
@@ -325,7 +349,7 @@ def _tabellen(namen: list[str], verz: _Verzamelaar, gesorteerd: FloatArray, somm
                                                           names=["naam", "aanbieder"])),
         "risico": pd.DataFrame(risico, index=index),
         "verschillen": pd.DataFrame(verschillen, columns=["van", "naar", "verwacht", "se"]),
-    }  # fmt: skip
+    }, gesorteerd  # fmt: skip
 
 
 def vergelijk(
@@ -380,9 +404,7 @@ def vergelijk(
         simulatie = resultaat_uit(model, ruw, case=case.naam, seed=int(seed), methode=methode,
                                   partners=partners, overnemen=True)  # fmt: skip
         plafond = model.plafond
-    gesorteerd = np.sort(verz.gemeente, axis=1)
-    gesorteerd.flags.writeable = False
-    tabellen = _tabellen(namen, verz, gesorteerd, sommen, n, partners, plafond)
+    tabellen, gesorteerd = _tabellen(namen, verz, sommen, n, partners, plafond)
     soorten = pd.DataFrame({"soort": [v.soort for v in gekozen.values()]},
                            index=pd.Index(namen, name="naam"))  # fmt: skip
     return VergelijkResultaat(

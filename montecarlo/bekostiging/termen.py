@@ -49,11 +49,21 @@ class Termen:
         return uit
 
     def per_partner(self, cellen: Cellen, vorm: tuple[int, ...]) -> FloatArray:
-        """The payment per partner (euro), ``(P, ...)`` for cel arrays of shape ``vorm``."""
-        p = len(cellen.partners)
+        """The payment per partner (euro), ``(P, ...)`` for cel arrays of shape ``vorm``.
+
+        A partner's cells are consecutive rows, so its sum of ``w_f phi_f`` is one
+        vector-matrix product over its own rows (each cel array is read once).
+        """
+        p, n = len(cellen.partners), vorm[0]
         uit = np.zeros((p, int(np.prod(vorm[1:], dtype=np.int64))))
+        grenzen = cellen.partner_grenzen
         for w, phi in self.lineair:
-            uit += cellen.matrix(w) @ phi.reshape(vorm[0], -1)
+            w_ = np.broadcast_to(np.asarray(w, dtype=np.float64), (n,))
+            plat = phi.reshape(n, -1)
+            for i in range(p):
+                a, b = grenzen[i], grenzen[i + 1]
+                if b > a:
+                    uit[i] += w_[a:b] @ plat[a:b]
         if self.vast is not None:
-            uit += (cellen.matrix(self.vast) @ np.ones(vorm[0]))[:, None]
+            uit += np.bincount(cellen.partner, weights=self.vast, minlength=p)[:, None]
         return uit.reshape((p,) + vorm[1:])
