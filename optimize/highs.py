@@ -73,7 +73,7 @@ class Matrix:
 
     lp: highspy.HighsLp
     rij_familie: tuple[str, ...]  # family (component name) per row
-    rij_index: np.ndarray  # integer index within the family, per row
+    rij_index: np.ndarray  # integer index (or position) within the family, per row
     kolommen: tuple  # Pyomo VarData per column
     offset: float
     is_mip: bool
@@ -102,8 +102,9 @@ def compileer(m: pyo.ConcreteModel) -> Matrix:
     lp.num_col_, lp.num_row_ = n_kol, n_rij
     lp.col_cost_ = np.asarray(vorm.c.toarray()[0] if n_kol else [], dtype=float)
     inf = highspy.kHighsInf
-    lp.col_lower_ = np.array([-inf if v.lb is None else v.lb for v in kolommen], dtype=float)
-    lp.col_upper_ = np.array([inf if v.ub is None else v.ub for v in kolommen], dtype=float)
+    grenzen = np.array([v.bounds for v in kolommen], dtype=float).reshape(-1, 2)  # None: nan
+    lp.col_lower_ = np.where(np.isnan(grenzen[:, 0]), -inf, grenzen[:, 0])
+    lp.col_upper_ = np.where(np.isnan(grenzen[:, 1]), inf, grenzen[:, 1])
     zin = np.array([s for _, s in vorm.rows], dtype=np.int64)
     rhs = np.asarray(vorm.rhs, dtype=float)
     lp.row_lower_ = np.where(zin <= 0, rhs, -inf)
@@ -113,13 +114,14 @@ def compileer(m: pyo.ConcreteModel) -> Matrix:
     lp.a_matrix_.start_ = a.indptr.astype(np.int32)
     lp.a_matrix_.index_ = a.indices.astype(np.int32)
     lp.a_matrix_.value_ = a.data.astype(float)
-    geheel = np.array([v.is_integer() or v.is_binary() for v in kolommen], dtype=bool)
+    geheel = np.array([v.is_integer() for v in kolommen], dtype=bool)  # binary included
     if geheel.any():
         lp.integrality_ = [
             highspy.HighsVarType.kInteger if g else highspy.HighsVarType.kContinuous
             for g in geheel.tolist()
         ]
     familie_van: dict[int, str] = {}
+    volgnummer: dict[str, int] = {}
     families, indices = [], np.empty(n_rij, dtype=np.int64)
     for i, (con, _) in enumerate(vorm.rows):
         comp = con.parent_component()
@@ -127,7 +129,10 @@ def compileer(m: pyo.ConcreteModel) -> Matrix:
         if naam is None:
             naam = familie_van[id(comp)] = comp.local_name
         families.append(naam)
-        indices[i] = con.index() if con.index() is not None else 0
+        # a family over range(n) keeps its index; one over a product of sets its position
+        idx = con.index()
+        volgnummer[naam] = volgnummer.get(naam, -1) + 1
+        indices[i] = idx if isinstance(idx, int) else (0 if idx is None else volgnummer[naam])
     return Matrix(
         lp=lp,
         rij_familie=tuple(families),

@@ -75,3 +75,34 @@ def test_cli_reports_the_out_of_sample_check_and_simulate_takes_it(tmp_path, cap
     assert sim["lumpsum"] == pytest.approx(sum(per_partner.values()), abs=0.05)
     assert main(["optimize", "maastricht-heuvelland-2022", "--kans", "1.5"]) == 2
     assert capsys.readouterr().err.count("\n") == 1
+
+
+@pytest.mark.parametrize("eis", [RisicoEis("cvar", cvar=1e5), RisicoEis("binair", kans=0.1)])
+def test_templated_rows_compile_to_the_rows_built_one_by_one(monkeypatch, eis):
+    """The scenario rows as Pyomo templates are the same LP as rows built one by one."""
+    import contextlib
+
+    from plafond.cases import load_case
+    from plafond.optimize import problem_from_case
+    from plafond.optimize import risico as r
+    from plafond.optimize.highs import compileer
+    from pyomo.core.base import constraint as pyomo_constraint
+
+    from plafond.risico import risico_scenarios
+
+    case = load_case("maastricht-heuvelland-2022")
+    pr = problem_from_case(case)
+    sc = risico_scenarios(case, pr, 40, seed=2, opslag_overig=0.25)
+    m_sjabloon = r.build_risico_model(pr, sc, eis)[0]
+    if hasattr(pyomo_constraint, "TEMPLATIZE_CONSTRAINTS"):  # Pyomo >= 6.10
+        assert type(m_sjabloon.risico_tekort[0, 0]).__name__ == "TemplateConstraintData"
+    monkeypatch.setattr(r, "_sjablonen", contextlib.nullcontext)
+    m_los = r.build_risico_model(pr, sc, eis)[0]
+    assert type(m_los.risico_tekort[0, 0]).__name__ == "ConstraintData"
+    a, b = compileer(m_sjabloon), compileer(m_los)
+    assert [v.name for v in a.kolommen] == [v.name for v in b.kolommen]
+    assert a.rij_familie == b.rij_familie and np.array_equal(a.rij_index, b.rij_index)
+    for veld in ("col_cost_", "col_lower_", "col_upper_", "row_lower_", "row_upper_"):
+        assert np.array_equal(getattr(a.lp, veld), getattr(b.lp, veld)), veld
+    for veld in ("start_", "index_", "value_"):
+        assert np.array_equal(getattr(a.lp.a_matrix_, veld), getattr(b.lp.a_matrix_, veld)), veld
