@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from plafond.montecarlo.levering import som_per_groep
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
@@ -73,11 +72,6 @@ class Cellen:
         """``(P + 1,)``: partner ``i``'s cells are rows ``grenzen[i]:grenzen[i + 1]``."""
         return np.searchsorted(self.partner, np.arange(len(self.partners) + 1)).astype(np.intp)
 
-    def per_partner(self, waarden: FloatArray) -> FloatArray:
-        """Sum cel values ``(N, ...)`` per partner: ``(P, ...)`` (0 for a partner without cells)."""
-        start = np.searchsorted(self.partner, np.arange(len(self.partners))).astype(np.intp)
-        return som_per_groep(np.asarray(waarden, dtype=np.float64), start, len(self.partners))
-
 
 def kolom(x: FloatArray, ndim: int) -> FloatArray:
     """A per-cel array ``(N,)`` shaped to broadcast against ``(N, ...)`` of ``ndim`` axes."""
@@ -87,6 +81,9 @@ def kolom(x: FloatArray, ndim: int) -> FloatArray:
 @dataclass(frozen=True)
 class Scenarios:
     """Scenario arrays of one block (cells first, scenarios last).
+
+    The engine's arrays live in its worker's scratch space: valid while the block is being
+    evaluated, overwritten by the worker's next block (copy what must outlive it).
 
     Attributes
     ----------

@@ -1,4 +1,4 @@
-"""A payment per cel as a weighted sum of a few arrays, summed per partner in one product.
+"""A payment per cel as a weighted sum of a few arrays, summed per partner by products.
 
 Every arrangement but the lumpsum pays per cel ``c`` (rows) and scenario (columns)::
 
@@ -7,9 +7,9 @@ Every arrangement but the lumpsum pays per cel ``c`` (rows) and scenario (column
 with per-cel weights ``w_f`` (euro per unit of ``phi_f``, e.g. the tarief), per-cel
 arrays ``phi_f`` (the volume, or a piecewise-linear part of it such as
 ``max(V - g E[V], 0)``) and a fixed part ``vast`` (euro). The payment per partner is then
-``sum_c [c of i] vast_c + sum_f (W_f phi_f)_i`` with ``W_f`` the ``(P, N)`` matrix of the
-weights at each partner's cells: one matrix product per term, so no pass over the cel
-arrays is spent on multiplying by the tarief or on the per-partner sums.
+``sum_{c of i} vast_c + sum_f w_f[cells of i] · phi_f[cells of i]``: a partner's cells are
+consecutive rows, so that is one vector-matrix product per partner and term, and no pass
+over the cel arrays is spent on multiplying by the tarief or on the per-partner sums.
 """
 
 from __future__ import annotations
