@@ -26,12 +26,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
-from plafond.montecarlo.verdelingen import (
-    ROOSTERPUNTEN,
-    Marginaal,
-    cel_waarden,
-    rooster_waarden,
-)
+from plafond.montecarlo.rooster import ROOSTERPUNTEN, cel_waarden, rooster_waarden
+from plafond.montecarlo.verdelingen import Marginaal
 from plafond.montecarlo.werkruimte import Werkruimte
 
 FloatArray = NDArray[np.float64]

@@ -23,8 +23,8 @@ How each family is transformed (``z`` is a standard normal score, ``u = Phi(z)``
   ``Phi(z) <= F(k)``. Where no cell of the normal-score grid holds two thresholds (the
   usual case) a cell table gives the value at the cell's lower end and the one threshold
   inside it, so the lookup is one gather and one comparison; otherwise a guide table and
-  a short search. negbin from mean and variance: ``p = mu / var``,
-  ``r = mu**2 / (var - mu)``.
+  a short search (the lookups: :mod:`montecarlo.rooster`). negbin from mean and variance:
+  ``p = mu / var``, ``r = mu**2 / (var - mu)``.
 - triangulair, uniform: closed-form inverse CDF of ``u``.
 - empirisch: each observation with weight ``1 / m``: the ``floor(u * m)``-th sorted value.
 
@@ -46,15 +46,13 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 from plafond.cases.verdeling import VerdelingNaam
-from plafond.montecarlo.werkruimte import Werkruimte, leeg
+from plafond.montecarlo import rooster
+from plafond.montecarlo.rooster import Z_GRID, Z_NUL, Z_SCHAAL
 from scipy import special
 
 FAMILIES: tuple[str, ...] = typing.get_args(VerdelingNaam)
 """The ten families, as the case schema names them."""
 
-#: Points of the normal-score grid on which tables are kept.
-ROOSTERPUNTEN = 16385
-_Z_GRID = np.linspace(-8.5, 8.5, ROOSTERPUNTEN)
 _TAIL = 1e-15
 
 FloatArray = NDArray[np.float64]
@@ -105,7 +103,7 @@ class Marginaal:
 
     @property
     def heeft_cel(self) -> bool:
-        """A discrete marginal looked up through a cell table (:func:`cel_waarden`)."""
+        """A discrete marginal read through a cell table (:func:`rooster.cel_waarden`)."""
         return self.soort == "discreet" and self._y is None
 
     def celtabel(self, uit: FloatArray | None = None) -> FloatArray:
@@ -115,7 +113,7 @@ class Marginaal:
         tables (:mod:`montecarlo.lijnen`); the marginal keeps the table it makes.
         """
         if self._cel is None:
-            tabel = _celtabel(typing.cast(FloatArray, self._x), self.params["laag"], uit)
+            tabel = rooster.celtabel(typing.cast(FloatArray, self._x), self.params["laag"], uit)
             object.__setattr__(self, "_cel", tabel)
         return typing.cast(FloatArray, self._cel)
 
@@ -130,7 +128,7 @@ class Marginaal:
         if soort == "exp":
             return (self.params["s"], self.params["m"])
         if soort in ("rooster", "discreet"):
-            return (_Z_SCHAAL, _Z_NUL)
+            return (Z_SCHAAL, Z_NUL)
         return (1.0, 0.0)
 
     def uit_normaal(self, z: FloatArray, uit: FloatArray | None = None) -> FloatArray:
@@ -156,11 +154,11 @@ class Marginaal:
         if soort == "exp":
             return np.exp(x, out=x)
         if soort == "rooster":
-            return rooster_waarden(self._y, x)
+            return rooster.rooster_waarden(self._y, x)
         if soort == "discreet":
             if self.heeft_cel:
-                return cel_waarden(self.celtabel(), x)
-            return np.add(_zoek(self._x, self._y, x), self.params["laag"])
+                return rooster.cel_waarden(self.celtabel(), x)
+            return np.add(rooster.zoek(self._x, self._y, x), self.params["laag"])
         if self.verdeling == "empirisch":
             return self._y[np.searchsorted(self._x, x, side="right")]
         return self.ppf(special.ndtr(x))
@@ -207,11 +205,6 @@ class Marginaal:
         return None
 
 
-#: ``z -> (z - _Z_GRID[0]) / step``, the position on :data:`_Z_GRID` in cells.
-_Z_SCHAAL = (_Z_GRID.size - 1) / (_Z_GRID[-1] - _Z_GRID[0])
-_Z_NUL = -_Z_GRID[0] * _Z_SCHAAL
-
-
 def gamma_kwantiel(vorm: FloatArray | float, z: FloatArray) -> FloatArray:
     """Quantile of a standard gamma at normal scores ``z`` with scipy's exact inverses.
 
@@ -239,123 +232,6 @@ _SOORT = {
     "uniform": "direct",
     "empirisch": "direct",
 }
-
-
-def _cellen(
-    x: FloatArray, verschuiving: NDArray[np.intp] | None, ruimte: Werkruimte | None
-) -> NDArray[np.intp]:
-    """Clamp grid positions ``x`` in place, keep only their fraction, return the cells.
-
-    ``verschuiving`` (integers, broadcast to ``x``) moves the cells to a table stacked
-    below others (:mod:`montecarlo.lijnen`).
-    """
-    np.clip(x, 0.0, _Z_GRID.size - 1.0, out=x)
-    cel = leeg(ruimte, "cellen", x.shape, np.intp)
-    np.copyto(cel, x, casting="unsafe")  # truncation: the cell, as x >= 0
-    x -= cel
-    if verschuiving is not None:
-        cel += verschuiving
-    return cel
-
-
-def _celrijen(
-    tabel: FloatArray,
-    x: FloatArray,
-    verschuiving: NDArray[np.intp] | None,
-    ruimte: Werkruimte | None,
-) -> FloatArray:
-    """The table row of each position's cell (``x`` keeps only its fraction in the cell)."""
-    rij = leeg(ruimte, "rij", x.shape + (2,))
-    return np.take(tabel, _cellen(x, verschuiving, ruimte), axis=0, out=rij, mode="clip")
-
-
-def _paren(y: FloatArray) -> FloatArray:
-    """Rows ``(y[i], y[i + 1] - y[i])`` for :func:`rooster_waarden` (last slope 0)."""
-    return np.column_stack([y, np.append(np.diff(y), 0.0)])
-
-
-def rooster_waarden(
-    paren: FloatArray,
-    x: FloatArray,
-    verschuiving: NDArray[np.intp] | None = None,
-    ruimte: Werkruimte | None = None,
-) -> FloatArray:
-    """Linear interpolation on the uniform :data:`_Z_GRID` at grid positions ``x``.
-
-    ``paren`` holds per grid point the value and the slope to the next (:func:`_paren`), so
-    one gather fetches both: the same values as ``np.interp(z, _Z_GRID, y)`` up to
-    rounding (clamped at the ends), by direct indexing instead of a search. ``x`` is reused
-    for the result; ``ruimte`` supplies the scratch arrays
-    (:mod:`montecarlo.werkruimte`).
-    """
-    rij = _celrijen(paren, x, verschuiving, ruimte)
-    x *= rij[..., 1]
-    x += rij[..., 0]
-    return x
-
-
-def cel_waarden(
-    cel: FloatArray,
-    x: FloatArray,
-    verschuiving: NDArray[np.intp] | None = None,
-    ruimte: Werkruimte | None = None,
-) -> FloatArray:
-    """Discrete values at grid positions ``x`` from a cell table (:func:`_celtabel`).
-
-    Row ``c`` holds the value at the lower end of cell ``c`` and the fraction of the cell at
-    which the one threshold inside it lies (2 when there is none): one gather and one
-    comparison. ``x`` is reused for the result; ``ruimte`` as in :func:`rooster_waarden`.
-    """
-    rij = _celrijen(cel, x, verschuiving, ruimte)
-    np.greater(x, rij[..., 1], out=x)
-    x += rij[..., 0]
-    return x
-
-
-def _gids(drempels: FloatArray) -> NDArray[np.intp]:
-    """Guide table for :func:`_zoek`: first candidate index per grid point (positions)."""
-    return np.searchsorted(drempels, np.arange(_Z_GRID.size), side="left").astype(np.intp)
-
-
-def _zoek(drempels: FloatArray, gids: NDArray[np.intp], x: FloatArray) -> NDArray[np.intp]:
-    """``searchsorted(drempels, x, side="left")`` via a guide table (grid positions).
-
-    The guide gives the answer at the grid point just below ``x``; a few vectorised steps
-    move each index up to the first threshold ``>= x``. The last threshold is ``inf``, so
-    no index runs past the end.
-    """
-    idx = np.take(gids, np.clip(x, 0.0, _Z_GRID.size - 1.0).astype(np.intp))
-    while True:
-        verder = np.take(drempels, idx) < x
-        if not verder.any():
-            return idx
-        idx += verder
-
-
-def _eerste(drempels: FloatArray) -> NDArray[np.intp]:
-    """Per grid point the first threshold at or above it (``drempels``: grid positions)."""
-    return np.searchsorted(drempels, np.arange(_Z_GRID.size, dtype=np.float64), side="left")
-
-
-def _past_in_cellen(drempels: FloatArray) -> bool:
-    """No cell of the grid holds two thresholds (so a cell table serves the lookup)."""
-    # thresholds in [c, c + 1) for every cell but the last (a single point when clamped)
-    return not np.any(np.diff(_eerste(drempels)) > 1)
-
-
-def _celtabel(drempels: FloatArray, laag: float, uit: FloatArray | None = None) -> FloatArray:
-    """Cell table for :func:`cel_waarden` (when :func:`_past_in_cellen`), in ``uit`` if given.
-
-    ``drempels`` are grid positions, ascending, the last ``inf``.
-    """
-    eerste = _eerste(drempels)
-    tabel = np.empty((_Z_GRID.size, 2)) if uit is None else uit
-    binnen = np.take(drempels, eerste)
-    binnen -= np.arange(_Z_GRID.size, dtype=np.float64)
-    np.add(eerste, laag, out=tabel[:, 0])
-    np.copyto(tabel[:, 1], 2.0)
-    np.copyto(tabel[:, 1], binnen, where=binnen < 1.0)
-    return tabel
 
 
 def _kleinste(voldoet: Callable[[int], bool], laag: int, hoog: int) -> int:
@@ -391,13 +267,13 @@ def _discreet(
     # normal score of F(k); in the upper half from the survival function, which keeps its
     # precision where F(k) rounds towards 1 (no spurious ties between thresholds)
     f, s = np.clip(cdf(k), 0.0, 1.0), np.clip(sf(k), 0.0, 1.0)
-    drempels = np.where(f < 0.5, special.ndtri(f), -special.ndtri(s)) * _Z_SCHAAL + _Z_NUL
+    drempels = np.where(f < 0.5, special.ndtri(f), -special.ndtri(s)) * Z_SCHAAL + Z_NUL
     drempels[-1] = np.inf
     params = {**params, "laag": float(laag)}
     # the cell table (262 KB per line) is made on first use, in place when many lines are
     # stacked (montecarlo.lijnen); the guide table serves only the search that a missing
     # cell table needs (16.385 indices, 128 KB, per line)
-    gids = None if _past_in_cellen(drempels) else _gids(drempels)
+    gids = None if rooster.past_in_cellen(drempels) else rooster.gids(drempels)
     return Marginaal(kind, mu, sd, params, drempels, gids)
 
 
@@ -429,9 +305,11 @@ def marginaal(spec: Any) -> Marginaal:
             return Marginaal(kind, mu, sd, {"a": a, "b": b, "c": c})
         alfa, beta = 1 + 4 * (c - a) / (b - a), 1 + 4 * (b - c) / (b - a)
         mu = (a + 4 * c + b) / 6
-        y = a + (b - a) * special.betaincinv(alfa, beta, special.ndtr(_Z_GRID))
+        y = a + (b - a) * special.betaincinv(alfa, beta, special.ndtr(Z_GRID))
         params = {"a": a, "b": b, "c": c, "alfa": alfa, "beta": beta}
-        return Marginaal(kind, mu, math.sqrt((mu - a) * (b - mu) / 7), params, None, _paren(y))
+        return Marginaal(
+            kind, mu, math.sqrt((mu - a) * (b - mu) / 7), params, None, rooster.paren(y)
+        )
     if kind == "empirisch":
         waarden = np.sort(np.asarray(_get(spec, "waarden"), dtype=np.float64))
         m = waarden.size
@@ -461,8 +339,8 @@ def marginaal(spec: Any) -> Marginaal:
         return Marginaal(kind, mu, sd, {"m": math.log(mu) - s2 / 2, "s": math.sqrt(s2)})
     if kind == "gamma":
         vorm, schaal = (mu / sd) ** 2, sd * sd / mu
-        y = schaal * gamma_kwantiel(vorm, _Z_GRID)
-        return Marginaal(kind, mu, sd, {"vorm": vorm, "schaal": schaal}, None, _paren(y))
+        y = schaal * gamma_kwantiel(vorm, Z_GRID)
+        return Marginaal(kind, mu, sd, {"vorm": vorm, "schaal": schaal}, None, rooster.paren(y))
     var = sd * sd
     if var <= mu:
         raise ValueError("negbin: de variantie (sd²) moet groter zijn dan het gemiddelde")

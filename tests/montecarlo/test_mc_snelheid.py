@@ -13,14 +13,8 @@ from plafond.montecarlo import marginaal, schatters
 from plafond.montecarlo.lijnen import Lijnen
 from plafond.montecarlo.motor import draai
 from plafond.montecarlo.risicodeling import overschrijding
-from plafond.montecarlo.verdelingen import (
-    _Z_GRID,
-    _Z_NUL,
-    _Z_SCHAAL,
-    _paren,
-    gamma_kwantiel,
-    rooster_waarden,
-)
+from plafond.montecarlo.rooster import Z_GRID, Z_NUL, Z_SCHAAL, paren, rooster_waarden
+from plafond.montecarlo.verdelingen import gamma_kwantiel
 from scipy import special, stats
 
 from tests.montecarlo.test_mc_closed_forms import _model
@@ -73,10 +67,10 @@ def test_quantile_by_candidates_is_np_quantile_bit_for_bit(n):
 
 
 def test_pair_table_interpolation_is_np_interp():
-    y = np.cumsum(np.random.default_rng(5).uniform(0.1, 1.0, _Z_GRID.size))
+    y = np.cumsum(np.random.default_rng(5).uniform(0.1, 1.0, Z_GRID.size))
     z = np.concatenate([np.random.default_rng(6).standard_normal(10_000) * 3, [-9.0, 9.0]])
-    x = z * _Z_SCHAAL + _Z_NUL
-    assert np.allclose(rooster_waarden(_paren(y), x), np.interp(z, _Z_GRID, y), rtol=1e-13)
+    x = z * Z_SCHAAL + Z_NUL
+    assert np.allclose(rooster_waarden(paren(y), x), np.interp(z, Z_GRID, y), rtol=1e-13)
 
 
 @pytest.mark.parametrize(
