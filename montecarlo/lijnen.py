@@ -135,7 +135,7 @@ def _stapel_van(
     bestaand = _gestapeld(marginalen, tabel, starts, hoogte)
     if bestaand is not None:
         return bestaand
-    stapel = np.empty((hoogte, 2))
+    stapel = np.empty((hoogte, 2))  # both kinds of table: two columns per grid point
     for m, s in zip(marginalen, starts, strict=True):
         plek = stapel[s : s + _hoogte(m, tabel)]
         if getattr(m, tabel) is None:

@@ -290,6 +290,11 @@ def _gemeente_cijfers(g: FloatArray, a_c: float, s: FloatArray) -> dict[str, flo
     }  # fmt: skip
 
 
+def _sd_van_som(r: FloatArray) -> float:
+    """The sd of the partners' summed result, ``r`` ``(P, n)`` (euro)."""
+    return schatters.momenten(r.sum(axis=0))[2]
+
+
 def _verschil(van: FloatArray, naar: FloatArray) -> tuple[float, float]:
     """Mean and se of the paired difference ``naar - van`` (euro)."""
     gem, se, _ = schatters.momenten(np.subtract(naar, van))
@@ -312,13 +317,12 @@ def _tabellen(
     p, k_n = len(partners), len(namen)
     kosten = sommen[k_n * p :] / n
     paren = [(i, j) for i in range(k_n) for j in range(i + 1, k_n)]
-    gesorteerd = np.empty_like(verz.gemeente)
+    gesorteerd, a_c = np.empty_like(verz.gemeente), centen(plafond)
     with ThreadPoolExecutor(2) as pool:
-        g_taken = [pool.submit(_gemeente_cijfers, verz.gemeente[k], centen(plafond), gesorteerd[k])
+        g_taken = [pool.submit(_gemeente_cijfers, verz.gemeente[k], a_c, gesorteerd[k])
                    for k in range(k_n)]  # fmt: skip
         r_taken = [pool.submit(_rij_cijfers, r) for r in verz.resultaat.reshape(k_n * p, n)]
-        a_taken = [pool.submit(lambda k: schatters.momenten(verz.resultaat[k].sum(axis=0))[2], k)
-                   for k in range(k_n)]  # fmt: skip
+        a_taken = [pool.submit(_sd_van_som, verz.resultaat[k]) for k in range(k_n)]
         v_taken = [pool.submit(_verschil, verz.gemeente[i], verz.gemeente[j]) for i, j in paren]
         gemeente = [t.result() for t in g_taken]
         cijfers = [t.result() for t in r_taken]
