@@ -279,7 +279,8 @@ def _capaciteit_dicht(plan: Leveringsplan, pv: FloatArray, cel: FloatArray | Non
     (wacht if wacht is not None else overig)[...] += deel
     if cel is not None:
         np.subtract(1.0, behoud, out=behoud)
-        cel *= np.take(behoud, plan.groep_van_cel, axis=0)
+        cel *= np.take(behoud, plan.groep_van_cel, axis=0,
+                       out=leeg(ruimte, "capd.cel", cel.shape))  # fmt: skip
 
 
 def _capaciteit(plan: Leveringsplan, pv: FloatArray, totaal: FloatArray, kolommen: IntArray,

@@ -89,16 +89,29 @@ class Scenarios:
     ----------
     volume
         Volume delivered per cel (units), ``(N, m)``.
-    kosten
-        Cost of that volume at the reëel tarief, price shock included (euro), ``(N, m)``.
     clienten
         Clients per cel (the line's clients in proportion to the cel's volume), ``(N, m)``.
     overige
         Overige uitgaven C per pot (euro), ``(K, m)``: paid per unit whatever the
         partners' arrangement.
+    tarief
+        The reëel tarief per cel (euro per unit), ``(N,)``.
+    prijs
+        Factor on the cost of every cel per scenario, ``(m,)`` (1 + the price shock, and
+        the wage index of a later year), or a constant.
     """
 
     volume: FloatArray
-    kosten: FloatArray
     clienten: FloatArray
     overige: FloatArray
+    tarief: FloatArray
+    prijs: FloatArray | float = 1.0
+
+    @property
+    def kosten(self) -> FloatArray:
+        """Cost of the volume at the reëel tarief, price shock included (euro), ``(N, m)``.
+
+        Computed when asked (a new array): no arrangement of :mod:`montecarlo.bekostiging`
+        needs it, so the engine spends no pass over the cells on it.
+        """
+        return self.volume * kolom(self.tarief, self.volume.ndim) * self.prijs

@@ -115,11 +115,35 @@ def kwantiel(data: FloatArray, q: float, *, gesorteerd: bool = False) -> float:
     n = x.size
     if n == 0:
         raise ValueError("kwantiel van een lege reeks")
-    v = (n - 1) * float(q)
-    laag = min(max(int(math.floor(v)), 0), n - 1)
-    hoog = min(laag + 1, n - 1)
+    v, laag, hoog = _rangen(n, q)
     a, b = (x[laag], x[hoog]) if gesorteerd else _orde(x, laag, hoog)
     return float(np.quantile(np.array([a, b]), v - math.floor(v)))
+
+
+def _rangen(n: int, q: float) -> tuple[float, int, int]:
+    """numpy's virtual index ``v = (n - 1) q`` and the order statistics next to it (0-based)."""
+    v = (n - 1) * float(q)
+    laag = min(max(int(math.floor(v)), 0), n - 1)
+    return v, laag, min(laag + 1, n - 1)
+
+
+def kwantiel_onderkant(kandidaten: FloatArray, n: int, q: float, drempel: float) -> float | None:
+    """``np.quantile(x, q)`` of a sample ``x`` of ``n`` values, from its lower part only.
+
+    ``kandidaten`` hold every value of ``x`` that is at most ``drempel`` (and possibly some
+    above it). When both order statistics next to ``(n - 1) q`` among the candidates are at
+    most ``drempel``, every value of ``x`` up to them is a candidate, so they are the
+    order statistics of ``x`` itself and the quantile is exact; otherwise None (the lower
+    part kept was too small). A low quantile can so be taken from a stream without keeping
+    the whole sample.
+    """
+    v, laag, hoog = _rangen(n, q)
+    if kandidaten.size <= hoog:
+        return None
+    k = np.partition(kandidaten, [laag, hoog])
+    if k[hoog] > drempel:
+        return None
+    return float(np.quantile(np.array([k[laag], k[hoog]]), v - math.floor(v)))
 
 
 def _orde(x: FloatArray, laag: int, hoog: int) -> tuple[float, float]:

@@ -227,16 +227,13 @@ def _scenarios(
     # the cel arrays live in ``ruimte`` (valid until the worker's next piece, which is all
     # the arrangements need); a cel's clients are its line's in proportion to its volume
     cel_volume = geleverd.cel_volume
-    cel_kosten = np.multiply(cel_volume, lp.cel_tarief[:, None],
-                             out=ruimte("cel.kosten", cel_volume.shape))  # fmt: skip
-    if schok is not None:
-        cel_kosten *= schok
     per_eenheid = np.maximum(waarden[nc:], 0.0, out=ruimte("cel.n_lijn", volume.shape))
     np.divide(per_eenheid, volume, out=per_eenheid, where=volume > 0)  # else × a cel volume 0
     clienten = np.take(per_eenheid, lp.cel_lijn, axis=0, out=ruimte("cel.clienten",
                                                                     cel_volume.shape))  # fmt: skip
     clienten *= cel_volume
-    return uitgaven, kosten, Scenarios(cel_volume, cel_kosten, clienten, overige)
+    return uitgaven, kosten, Scenarios(cel_volume, clienten, overige, lp.cel_tarief,
+                                       1.0 if schok is None else schok)  # fmt: skip
 
 
 def _schok(model: Model, z: FloatArray, rij: int, ruimte: Werkruimte) -> FloatArray | float | None:

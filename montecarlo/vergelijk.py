@@ -5,9 +5,10 @@ arrangement (:mod:`montecarlo.bekostiging`) turns the same cel arrays into a pay
 partner. Per arrangement ``k`` and scenario the gemeente pays ``G_k = sum_i betaling_ki +
 C`` (C: the overige, paid per unit in every arrangement) and partner ``i`` makes the
 result ``R_ki = betaling_ki - kosten_i`` (its volume at the reëel tarief, price shock
-included). The run keeps ``G`` and ``R`` per scenario (``K (P + 1)`` floats per scenario)
-for the percentiles and the paired differences; paired on common random numbers, the
-difference of two arrangements has a far smaller se than that of two separate runs.
+included). What is kept of every stroom is :mod:`montecarlo.verzamelaar`: ``G`` per
+scenario (``K`` floats per scenario), the sums for the means, se's, counts and paired
+differences, and the lower part of every ``R`` for its p5. Paired on common random numbers,
+the difference of two arrangements has a far smaller se than that of two separate runs.
 """
 
 from __future__ import annotations
@@ -23,9 +24,14 @@ from plafond.montecarlo import schatters
 from plafond.montecarlo.bekostiging import bandbreedte, lumpsum, populatie, pxq, staffel, tweedelig
 from plafond.montecarlo.motor import Model, draai
 from plafond.montecarlo.resultaat import SimulatieResultaat
-from plafond.montecarlo.risicodeling import centen
 from plafond.montecarlo.scenarios import Scenarios
 from plafond.montecarlo.simulatie import STANDAARD_N, nieuwe_seed, resultaat_uit
+from plafond.montecarlo.verzamelaar import (
+    KANDIDATEN,
+    Verzamelaar,
+    VerzamelaarJaren,
+    delen,
+)
 
 if TYPE_CHECKING:
     from plafond.cases import Case
@@ -103,53 +109,9 @@ def kies_varianten(case: Case, namen: Sequence[str] | None = None) -> dict[str, 
     return uit
 
 
-class _Verzamelaar:
-    """Evaluates every arrangement on each stroom; keeps G and R per scenario (module doc)."""
-
-    def __init__(self, functies: Sequence[Functie], n: int, partners: int) -> None:
-        self.functies = list(functies)
-        k = len(self.functies)
-        self.gemeente = np.empty((k, n))
-        self.resultaat = np.empty((k, partners, n))
-        self.rijen = k * partners + partners
-
-    def __call__(self, sc: Scenarios, kosten: FloatArray, begin: int, eind: int) -> FloatArray:
-        c = sc.overige.sum(axis=0)
-        sommen = []
-        for k, f in enumerate(self.functies):
-            betaling = f(sc)
-            np.add(betaling.sum(axis=0), c, out=self.gemeente[k, begin:eind])
-            np.subtract(betaling, kosten, out=self.resultaat[k, :, begin:eind])
-            sommen.append(betaling.sum(axis=1))
-        sommen.append(kosten.sum(axis=1))
-        return np.concatenate(sommen)
-
-
-class _VerzamelaarJaren(_Verzamelaar):
-    """As :class:`_Verzamelaar`, summed over the years of the term (one function per year)."""
-
-    def __init__(self, per_jaar: Sequence[Sequence[Functie]], n: int, partners: int) -> None:
-        super().__init__(per_jaar[0], n, partners)
-        self.per_jaar = [list(f) for f in per_jaar]
-        self.gemeente[...] = 0.0
-        self.resultaat[...] = 0.0
-
-    def __call__(self, t: int, sc: Scenarios, kosten: FloatArray, begin: int,  # type: ignore[override]
-                 eind: int) -> FloatArray:  # fmt: skip
-        c = sc.overige.sum(axis=0)
-        sommen = []
-        for k, f in enumerate(self.per_jaar[t]):
-            betaling = f(sc)
-            self.gemeente[k, begin:eind] += betaling.sum(axis=0) + c
-            self.resultaat[k, :, begin:eind] += betaling - kosten
-            sommen.append(betaling.sum(axis=1))
-        sommen.append(kosten.sum(axis=1))
-        return np.concatenate(sommen)
-
-
 def _over_de_looptijd(case: Case, model: Model, gekozen: Mapping[str, Variant], n: int,
-                      seed: int, methode: str, werkers: int | None) -> tuple[
-                          _Verzamelaar, SimulatieResultaat, FloatArray, float]:  # fmt: skip
+                      seed: int, methode: str, werkers: int | None, kandidaten: float) -> tuple[
+                          Verzamelaar, SimulatieResultaat, FloatArray, float]:  # fmt: skip
     """The arrangements summed over the term (:mod:`montecarlo.jaren`, index path).
 
     Every year's arrangement sees that year's cel arrays and the model of that year
@@ -170,7 +132,8 @@ def _over_de_looptijd(case: Case, model: Model, gekozen: Mapping[str, Variant], 
         varianten = [v.model_copy(update={"totaal": v.totaal * f}) if v.totaal else v
                      for v in gekozen.values()]  # fmt: skip
         per_jaar.append([_functie(v, case, m_t) for v in varianten])
-    verz = _VerzamelaarJaren(per_jaar, n, model.lumpsum.size)
+    plafond = float(sum(r.plafond.sum() for r in regels))
+    verz = VerzamelaarJaren(per_jaar, n, model.lumpsum.size, plafond, kandidaten)
     ruw = jaren.draai_jaren(model, paden, n, seed=seed, methode=methode, werkers=werkers,
                             extra=verz)  # fmt: skip
     partners = list(model.partners)
@@ -180,7 +143,6 @@ def _over_de_looptijd(case: Case, model: Model, gekozen: Mapping[str, Variant], 
     simulatie = resultaat_uit(model, ruw.jaar1, case=case.naam, seed=seed, methode=methode,
                               partners=partners, overnemen=True)  # fmt: skip
     meerjarig = jaren.jaren_uit(model, paden, ruw.sommen[:breed], n, case.jaar, partners)
-    plafond = float(sum(r.plafond.sum() for r in regels))
     return verz, replace(simulatie, meerjarig=meerjarig), sommen, plafond
 
 
@@ -208,7 +170,8 @@ class VergelijkResultaat:
     simulatie
         The run's own ``simulate`` result (the case's lumpsum and rule), same scenarios.
     kosten_per_scenario
-        The gemeente's cost per arrangement and scenario, sorted per row (read-only).
+        The gemeente's cost per arrangement and scenario, ``(K, n)``, in scenario order
+        (paired: column ``s`` is one scenario; read-only).
     """
 
     case: str
@@ -269,82 +232,45 @@ class VergelijkResultaat:
         }
 
 
-def _rij_cijfers(r: FloatArray) -> tuple[float, float, float, float]:
-    """One partner's result per scenario → mean, se, kans_verlies, p5 (euro, fraction)."""
-    kans = float(np.count_nonzero(r < 0.0) / r.size)
-    gemiddelde, se, _ = schatters.momenten(r)
-    return gemiddelde, se, kans, schatters.kwantiel(r, 0.05)
-
-
-def _gemeente_cijfers(g: FloatArray, a_c: float, s: FloatArray) -> dict[str, float]:
-    """One arrangement's cost per scenario → its gemeente row; sorts ``g`` into ``s``."""
-    s[...] = g
-    s.sort()
-    gem, se, sd = schatters.momenten(g)
+def _gemeente_cijfers(g: FloatArray, som: float, kwadraat: float, boven: float,
+                      n: int) -> dict[str, float]:  # fmt: skip
+    """One arrangement's gemeente row from its cost per scenario ``g`` and summed rows."""
+    gem, se = schatters.gemiddelde_se(som, kwadraat, n)
     return {
-        "verwacht": gem, "se": se, "sd": sd,
-        "p95": schatters.kwantiel(s, 0.95, gesorteerd=True),
-        "cvar95": schatters.cvar(s, 0.95, gesorteerd=True),
-        "kans_boven_plafond": float((s.size - np.searchsorted(centen(s), a_c, side="right"))
-                                    / s.size),
+        "verwacht": gem, "se": se, "sd": se * np.sqrt(n),
+        "p95": schatters.kwantiel(g, 0.95), "cvar95": schatters.cvar(g, 0.95),
+        "kans_boven_plafond": float(boven / n),
     }  # fmt: skip
 
 
-def _sd_van_som(r: FloatArray) -> float:
-    """The sd of the partners' summed result, ``r`` ``(P, n)`` (euro)."""
-    return schatters.momenten(r.sum(axis=0))[2]
-
-
-def _verschil(van: FloatArray, naar: FloatArray) -> tuple[float, float]:
-    """Mean and se of the paired difference ``naar - van`` (euro)."""
-    gem, se, _ = schatters.momenten(np.subtract(naar, van))
-    return gem, se
-
-
-def _tabellen(
-    namen: list[str],
-    verz: _Verzamelaar,
-    sommen: FloatArray,
-    n: int,
-    partners: list[str],
-    plafond: float,
-) -> tuple[dict[str, pd.DataFrame], FloatArray]:
-    """The result tables from the stored arrays and the summed payments, and G sorted per
-    row. Every row's figures are one task for two threads (numpy releases the GIL on these
-    whole-array steps, the sort included)."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    p, k_n = len(partners), len(namen)
-    kosten = sommen[k_n * p :] / n
-    paren = [(i, j) for i in range(k_n) for j in range(i + 1, k_n)]
-    gesorteerd, a_c = np.empty_like(verz.gemeente), centen(plafond)
-    with ThreadPoolExecutor(2) as pool:
-        g_taken = [pool.submit(_gemeente_cijfers, verz.gemeente[k], a_c, gesorteerd[k])
-                   for k in range(k_n)]  # fmt: skip
-        r_taken = [pool.submit(_rij_cijfers, r) for r in verz.resultaat.reshape(k_n * p, n)]
-        a_taken = [pool.submit(_sd_van_som, verz.resultaat[k]) for k in range(k_n)]
-        v_taken = [pool.submit(_verschil, verz.gemeente[i], verz.gemeente[j]) for i, j in paren]
-        gemeente = [t.result() for t in g_taken]
-        cijfers = [t.result() for t in r_taken]
-        sd_a = [t.result() for t in a_taken]
-        verschil = [t.result() for t in v_taken]
-    gesorteerd.flags.writeable = False
-    aanbieders, risico = [], []
+def _tabellen(namen: list[str], verz: Verzamelaar, sommen: FloatArray, p5: list[float | None],
+              partners: list[str]) -> dict[str, pd.DataFrame]:  # fmt: skip
+    """The result tables from the collector's summed rows, its ``G`` and the p5 per row."""
+    k_n, p, n = len(namen), len(partners), verz.n
+    d = delen(sommen, k_n, p)
+    gemeente, aanbieders, risico = [], [], []
     for k in range(k_n):
-        betaling = sommen[k * p : (k + 1) * p] / n
+        rij = _gemeente_cijfers(verz.gemeente[k], d["g_som"][k], d["g_kwadraat"][k],
+                                d["g_boven"][k], n)  # fmt: skip
+        gemeente.append(rij)
         for i in range(p):
-            gem, se, kans, p5 = cijfers[k * p + i]
+            gem, se = schatters.gemiddelde_se(d["r_som"][k, i], d["r_kwadraat"][k, i], n)
             aanbieders.append({
-                "betaling": betaling[i], "kosten": kosten[i], "resultaat": gem,
-                "se": se, "kans_verlies": kans, "p5_resultaat": p5,
+                "betaling": d["betaling"][k, i] / n, "kosten": d["kosten"][i] / n,
+                "resultaat": gem, "se": se, "kans_verlies": float(d["r_verlies"][k, i] / n),
+                "p5_resultaat": p5[k * p + i],
             })  # fmt: skip
-        var_g, var_a = gemeente[k]["sd"] ** 2, sd_a[k] ** 2
+        _, se_a = schatters.gemiddelde_se(d["a_som"][k], d["a_kwadraat"][k], n)
+        var_g, var_a = rij["sd"] ** 2, se_a**2 * n
         risico.append({
             "sd_gemeente": np.sqrt(var_g), "sd_aanbieders": np.sqrt(var_a),
             "aandeel_gemeente": var_g / (var_g + var_a) if var_g + var_a > 0 else float("nan"),
         })  # fmt: skip
-    verschillen = [{"van": namen[i], "naar": namen[j], "verwacht": gem, "se": se}
-                   for (i, j), (gem, se) in zip(paren, verschil, strict=True)]  # fmt: skip
+    paren = [(i, j) for i in range(k_n) for j in range(i + 1, k_n)]
+    verschillen = []
+    for q, (i, j) in enumerate(paren):
+        gem, se = schatters.gemiddelde_se(d["d_som"][q], d["d_kwadraat"][q], n)
+        verschillen.append({"van": namen[i], "naar": namen[j], "verwacht": gem, "se": se})
     index = pd.Index(namen, name="naam")
     return {
         "gemeente": pd.DataFrame(gemeente, index=index),
@@ -353,7 +279,23 @@ def _tabellen(
                                                           names=["naam", "aanbieder"])),
         "risico": pd.DataFrame(risico, index=index),
         "verschillen": pd.DataFrame(verschillen, columns=["van", "naar", "verwacht", "se"]),
-    }, gesorteerd  # fmt: skip
+    }  # fmt: skip
+
+
+def _eens(case: Case, model: Model, gekozen: Mapping[str, Variant], n: int, seed: int,
+          methode: str, werkers: int | None, voortgang: Callable[[int, int], None] | None,
+          kandidaten: float,
+          ) -> tuple[Verzamelaar, SimulatieResultaat, FloatArray, float]:  # fmt: skip
+    """One run of the engine with the collector: (collector, simulate result, sums, plafond)."""
+    if case.kader.looptijd > 1:
+        return _over_de_looptijd(case, model, gekozen, n, seed, methode, werkers, kandidaten)
+    functies = [_functie(v, case, model) for v in gekozen.values()]
+    verz = Verzamelaar(functies, n, len(model.partners), model.plafond, kandidaten)
+    ruw = draai(model, n, seed=seed, methode=methode, werkers=werkers, voortgang=voortgang,
+                extra=verz)  # fmt: skip
+    simulatie = resultaat_uit(model, ruw, case=case.naam, seed=seed, methode=methode,
+                              partners=list(model.partners), overnemen=True)  # fmt: skip
+    return verz, simulatie, ruw.sommen["extra"], model.plafond
 
 
 def vergelijk(
@@ -395,23 +337,18 @@ def vergelijk(
     if model.cellen is None or not model.cellen.aantal:
         raise ValueError("vergelijk vraagt vraag-regels met partners (geen cellen in de case)")
     namen = list(gekozen)
-    partners = list(model.partners)
-    if case.kader.looptijd > 1:
-        verz, simulatie, sommen, plafond = _over_de_looptijd(case, model, gekozen, n, int(seed),
-                                                             methode, werkers)  # fmt: skip
-    else:
-        functies = [_functie(v, case, model) for v in gekozen.values()]
-        verz = _Verzamelaar(functies, n, len(partners))
-        ruw = draai(model, n, seed=int(seed), methode=methode, werkers=werkers,
-                    voortgang=voortgang, extra=verz)  # fmt: skip
-        sommen = ruw.sommen["extra"]
-        simulatie = resultaat_uit(model, ruw, case=case.naam, seed=int(seed), methode=methode,
-                                  partners=partners, overnemen=True)  # fmt: skip
-        plafond = model.plafond
-    tabellen, gesorteerd = _tabellen(namen, verz, sommen, n, partners, plafond)
+    # the p5's lower part is almost never too small; when it is, run again keeping all
+    for kandidaten in (KANDIDATEN, 1.0):
+        verz, simulatie, sommen, plafond = _eens(case, model, gekozen, n, int(seed), methode,
+                                                 werkers, voortgang, kandidaten)  # fmt: skip
+        p5 = verz.p5()
+        if None not in p5:
+            break
+    tabellen = _tabellen(namen, verz, sommen, p5, list(model.partners))
+    verz.gemeente.flags.writeable = False
     soorten = pd.DataFrame({"soort": [v.soort for v in gekozen.values()]},
                            index=pd.Index(namen, name="naam"))  # fmt: skip
     return VergelijkResultaat(
         case=case.naam, scenarios=n, seed=int(seed), methode=methode, plafond=plafond,
-        varianten=soorten, simulatie=simulatie, kosten_per_scenario=gesorteerd, **tabellen,
+        varianten=soorten, simulatie=simulatie, kosten_per_scenario=verz.gemeente, **tabellen,
     )  # fmt: skip

@@ -66,6 +66,24 @@ def test_quantile_by_candidates_is_np_quantile_bit_for_bit(n):
     assert schatters.kwantiel(x, 0.95) == np.quantile(x, 0.95)
 
 
+@pytest.mark.parametrize("n", [1, 2, 7, 1000, 2**14 + 1])
+def test_quantile_from_the_lower_part_is_np_quantile_or_none(n):
+    """kwantiel_onderkant: exact from every value up to a threshold above the quantile's
+    order statistics (ties and extra candidates above it included), else None."""
+    rng = np.random.default_rng(n)
+    for x in (rng.normal(size=n), np.floor(rng.normal(size=n) * 3)):
+        for q in (0.0, 0.05, 0.5):
+            verwacht = np.quantile(x, q)
+            s = np.sort(x)
+            hoog = min(int(np.floor((n - 1) * q)) + 1, n - 1)
+            for t in (s[hoog], s[min(hoog + 3, n - 1)], np.inf):
+                kand = np.concatenate([x[x <= t], x[x > t][:2]])  # a few more do no harm
+                assert schatters.kwantiel_onderkant(rng.permutation(kand), n, q, t) == verwacht
+            if s[hoog] > s[0]:  # a threshold below the upper statistic: not exact, None
+                t = s[s < s[hoog]].max()
+                assert schatters.kwantiel_onderkant(x[x <= t], n, q, t) is None
+
+
 def test_pair_table_interpolation_is_np_interp():
     y = np.cumsum(np.random.default_rng(5).uniform(0.1, 1.0, Z_GRID.size))
     z = np.concatenate([np.random.default_rng(6).standard_normal(10_000) * 3, [-9.0, 9.0]])

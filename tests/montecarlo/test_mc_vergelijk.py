@@ -82,3 +82,79 @@ def test_json_has_the_keys_of_the_issue(ref):
     assert x["gemeente"]["verwacht"] == round(x["gemeente"]["verwacht"], 2)
     with pytest.raises(ValueError, match="onbekende variant"):
         vergelijk(load_case(REF), 16, seed=1, varianten=["bestaat_niet"])
+
+
+ZES = ["pxq", "lumpsum", "populatie", "tweedelig", "staffel", "bandbreedte"]
+
+
+class _Alles:
+    """A collector that keeps G and R of every scenario (the second formulation)."""
+
+    rijen = 0
+
+    def __init__(self, functies, n, p):
+        self.functies = functies
+        self.g = np.empty((len(functies), n))
+        self.r = np.empty((len(functies), p, n))
+
+    def __call__(self, sc, kosten, begin, eind):
+        c = sc.overige.sum(axis=0)
+        for k, f in enumerate(self.functies):
+            b = f(sc)
+            self.g[k, begin:eind] = b.sum(axis=0) + c
+            self.r[k, :, begin:eind] = b - kosten
+        return np.zeros(0)
+
+
+def test_streamed_figures_equal_those_of_every_scenario_kept():
+    # the collector keeps G, sums of R and the lower part of R; the tables must equal the
+    # figures computed with numpy from every scenario's G and R
+    from plafond.montecarlo.model import bouw_model
+    from plafond.montecarlo.motor import draai
+    from plafond.montecarlo.risicodeling import centen
+    from plafond.montecarlo.vergelijk import _functie, kies_varianten
+
+    case, n = load_case(REF), 3 * 2**13 + 77  # strooms of unequal length
+    v = vergelijk(case, n, seed=11, varianten=ZES)
+    model = bouw_model(case)
+    gekozen = kies_varianten(case, ZES)
+    alles = _Alles([_functie(x, case, model) for x in gekozen.values()], n, len(model.partners))
+    draai(model, n, seed=11, extra=alles)
+    np.testing.assert_array_equal(v.kosten_per_scenario, alles.g)
+    for k, naam in enumerate(ZES):
+        g, r = alles.g[k], alles.r[k]
+        rij = v.gemeente.loc[naam]
+        assert rij["verwacht"] == pytest.approx(g.mean(), rel=1e-12)
+        assert rij["sd"] == pytest.approx(g.std(ddof=1), rel=1e-6)
+        assert rij["p95"] == np.quantile(g, 0.95)
+        assert rij["cvar95"] == pytest.approx(np.sort(g)[-int(np.ceil(0.05 * n)):].mean(),
+                                              rel=1e-12)  # fmt: skip
+        assert rij["kans_boven_plafond"] == np.mean(centen(g) > centen(v.plafond))
+        a = v.aanbieders.loc[naam]
+        np.testing.assert_allclose(a["resultaat"], r.mean(axis=1), rtol=1e-9, atol=1e-6)
+        np.testing.assert_allclose(a["se"], r.std(axis=1, ddof=1) / np.sqrt(n), rtol=1e-6,
+                                   atol=1e-6)  # fmt: skip
+        np.testing.assert_array_equal(a["kans_verlies"], (r < 0).mean(axis=1))
+        np.testing.assert_array_equal(a["p5_resultaat"], np.quantile(r, 0.05, axis=1))
+        sd_a = v.risico.loc[naam, "sd_aanbieders"]
+        assert sd_a == pytest.approx(r.sum(axis=0).std(ddof=1), rel=1e-6, abs=1e-6)
+    for x in v.verschillen.itertuples():
+        d = alles.g[ZES.index(x.naar)] - alles.g[ZES.index(x.van)]
+        assert x.verwacht == pytest.approx(d.mean(), rel=1e-9, abs=1e-4)
+        assert x.se == pytest.approx(d.std(ddof=1) / np.sqrt(n), rel=1e-5, abs=1e-6)
+
+
+def test_too_small_a_lower_part_runs_again_with_every_value(monkeypatch):
+    # with 1 % kept per stroom the p5 cannot be read from it: vergelijk runs once more,
+    # keeping every value, and the figures are those of the normal run
+    import importlib
+
+    vg = importlib.import_module("plafond.montecarlo.vergelijk")
+    case = load_case(REF)
+    gewoon = vergelijk(case, N, seed=3, varianten=["pxq", "staffel"]).to_dict()
+    runs = []
+    echt = vg._eens
+    monkeypatch.setattr(vg, "_eens", lambda *a: runs.append(a[-1]) or echt(*a))
+    monkeypatch.setattr(vg, "KANDIDATEN", 0.01)
+    assert vergelijk(case, N, seed=3, varianten=["pxq", "staffel"]).to_dict() == gewoon
+    assert runs == [0.01, 1.0]
