@@ -144,15 +144,18 @@ def gamma_uit_normaal(
     ``ruimte``: scratch arrays for the tabulated range (:mod:`montecarlo.werkruimte`).
     """
     vorm = np.broadcast_to(np.asarray(vorm, dtype=np.float64), np.shape(z))
-    if vorm.size and vorm.min() >= TABEL_VANAF:
+    if not vorm.size or vorm.min() >= TABEL_VANAF:
         return _uit_tabel(vorm, z, ruimte)
-    uit = np.zeros(np.shape(z))
-    groot = vorm >= TABEL_VANAF
-    if groot.any():
-        uit[groot] = _uit_tabel(vorm[groot], z[groot])
-    klein = ~groot & (vorm > 0)
-    if klein.any():
-        uit[klein] = special.gammaincinv(vorm[klein], special.ndtr(z[klein]))
+    # the table for every value (the small shapes raised to TABEL_VANAF), then the few
+    # small ones exactly: no gathered copies of the whole arrays
+    klein = np.flatnonzero(vorm < TABEL_VANAF)
+    geklemd = np.maximum(vorm, TABEL_VANAF, out=leeg(ruimte, "gamma.geklemd", vorm.shape))
+    uit = _uit_tabel(geklemd, z, ruimte)
+    a, p = vorm.ravel()[klein], special.ndtr(np.ravel(z)[klein])
+    exact = np.zeros(klein.size)
+    positief = a > 0
+    exact[positief] = special.gammaincinv(a[positief], p[positief])
+    np.put(uit, klein, exact)
     return uit
 
 

@@ -176,6 +176,27 @@ def test_gamma_quantile_is_exact_and_finite_in_the_upper_tail(vorm):
     assert np.isfinite(g.uit_normaal(np.array([8.5, 9.0]))).all()
 
 
+def test_compound_gamma_with_a_few_small_shapes_is_table_and_exact_per_value():
+    # a line with few clients gives shapes below the table's range in some scenarios: those
+    # values are scipy's exact quantile (0 for shape 0), all others the table's, bit for bit
+    from plafond.montecarlo.vraag import TABEL_VANAF, gamma_uit_normaal
+    from plafond.montecarlo.werkruimte import Werkruimte
+
+    rng = np.random.default_rng(4)
+    vorm = rng.uniform(TABEL_VANAF, 5000.0, (7, 300))
+    klein = rng.random(vorm.shape) < 0.03
+    vorm[klein] = rng.uniform(0.0, TABEL_VANAF, klein.sum())
+    vorm[0, :3] = 0.0
+    z = rng.normal(size=vorm.shape)
+    uit = gamma_uit_normaal(vorm, z, Werkruimte())
+    groot = vorm >= TABEL_VANAF
+    alleen_groot = gamma_uit_normaal(vorm[groot], z[groot])
+    np.testing.assert_array_equal(uit[groot], alleen_groot)
+    kl = ~groot & (vorm > 0)
+    np.testing.assert_array_equal(uit[kl], special.gammaincinv(vorm[kl], special.ndtr(z[kl])))
+    assert (uit[vorm == 0] == 0).all()
+
+
 @pytest.mark.parametrize("n", [1, 7, 1_000, 10**6])
 @pytest.mark.parametrize("q", [0.001, 0.05, 0.5, 0.95])
 def test_binomial_quantile_is_scipys(n, q):
