@@ -4,11 +4,17 @@ The scenarios come as plain arrays (:class:`RisicoScenarios`; the front door dra
 with montecarlo, which optimize never imports). In scenario s the gemeente spends
 
 .. math::
-    L_s = \\sum_k b_k + C_s + \\sum_{gp} p_{gp}\\, u_{gps}, \\qquad
-    u_{gps} \\ge D^s_{gp} - \\sum_a v_{gap}, \\; u_{gps} \\ge 0
+    L_s = \\sum_k b_k + C_s + \\sum_{gp} p_{gp} (D^s_{gp} - o_{gps}), \\qquad
+    o_{gps} \\le \\sum_a v_{gap}, \\; o_{gps} \\le D^s_{gp}
 
 the partners' bedragen b, the overige uitgaven C_s, and the demand the partners cannot
-deliver in s (above their allocated volume v) paid to the overige at price p per eenheid.
+deliver in s paid to the overige at price p per eenheid: o is what the partners deliver of
+the demand D in s, at most their allocated volume v (so ``D - o`` is the shortfall
+``max(0, D - sum v)``, or more, which never pays; o has no lower bound, as the shortfall
+has no upper one: a bound there was measured to double HiGHS's time). The demand enters as
+the upper bound of o and in the constant of L_s, so the rows hold no scenario data (filling
+a Param over gebied × product × scenario cost more than the rest of the build).
+
 On the overschrijding of the plafond A one of three constraints:
 
 - ``kans`` α as CVaR (Rockafellar–Uryasev, an LP): :math:`\\eta + \\frac{1}{\\alpha S}
@@ -185,9 +191,10 @@ def _sjablonen() -> Iterator[None]:
 
 
 def _scenario_uitgaven(m: pyo.ConcreteModel, pr: AllocationProblem, sc: RisicoScenarios) -> None:
-    """Variables u (shortfall per gebied, product and scenario) and their rows, over the
-    sets ``risico_J`` (gebied × product with partners) × ``risico_S`` (scenarios); stores
-    the constant of L_s per scenario on the model."""
+    """Variables o (delivered per gebied, product and scenario, at most the demand) and their
+    rows, over the sets ``risico_J`` (gebied × product with partners) × ``risico_S``
+    (scenarios); stores the constant of L_s per scenario on the model: C_s plus all demand
+    at the overige price."""
     n_p, s_n = len(pr.producten), sc.n
     sleutel = pr.combo_gebied * n_p + pr.combo_product
     vraag = sc.vraag.reshape(s_n, -1)
@@ -195,36 +202,31 @@ def _scenario_uitgaven(m: pyo.ConcreteModel, pr: AllocationProblem, sc: RisicoSc
     groepen = _groepen(sleutel, gp)
     met = [i for i, g in enumerate(groepen) if g.size]
     prijs = sc.prijs_overig.ravel()
-    # gebied/product without a partner: all its demand goes to the overige (a constant)
-    zonder = gp[[i for i, g in enumerate(groepen) if not g.size]]
-    m.risico_constante = sc.overige + vraag[:, zonder] @ prijs[zonder]
+    m.risico_constante = sc.overige + vraag[:, gp] @ prijs[gp]
     m.risico_S = pyo.Set(initialize=range(s_n))
     m.risico_J = pyo.Set(initialize=range(len(met)))
     m.risico_groep = pyo.Set(m.risico_J, initialize={j: groepen[i].tolist()
                                                      for j, i in enumerate(met)})  # fmt: skip
-    # the demand per (j, s) at position j S + s of a flat set: a Param over a product of
-    # sets costs twice as much to fill
-    m.risico_n = s_n
-    m.risico_JS = pyo.Set(initialize=range(len(met) * s_n))
-    m.risico_vraag = pyo.Param(m.risico_JS, mutable=True, initialize=dict(enumerate(
-        vraag[:, gp[met]].T.ravel().tolist())))  # fmt: skip
     m.risico_prijs = pyo.Param(m.risico_J, mutable=True, initialize=dict(enumerate(
         prijs[gp[met]].tolist())))  # fmt: skip
-    m.tekort_s = pyo.Var(m.risico_J, m.risico_S, domain=pyo.NonNegativeReals)
+    m.geleverd_s = pyo.Var(m.risico_J, m.risico_S, domain=pyo.Reals)
+    # the demand as upper bounds, in the Var's index order (j, s): one attribute per column,
+    # a fifth of what a Param over J × S costs to fill
+    for o, d in zip(m.geleverd_s.values(), vraag[:, gp[met]].T.ravel().tolist(), strict=True):
+        o.ub = d
     with _sjablonen():
-        m.risico_tekort = pyo.Constraint(m.risico_J, m.risico_S, rule=_tekort_regel)
+        m.risico_levering = pyo.Constraint(m.risico_J, m.risico_S, rule=_levering_regel)
 
 
-def _tekort_regel(m: pyo.ConcreteModel, j: int, s: int) -> object:
-    """u_js + the partners' volume in gebied × product j >= the demand there in s."""
-    return (m.tekort_s[j, s] + sum(m.volume[k] for k in m.risico_groep[j])
-            >= m.risico_vraag[j * m.risico_n + s])  # fmt: skip
+def _levering_regel(m: pyo.ConcreteModel, j: int, s: int) -> object:
+    """The partners' volume in gebied × product j >= what they deliver there in s."""
+    return sum(m.volume[k] for k in m.risico_groep[j]) - m.geleverd_s[j, s] >= 0.0
 
 
 def _uitgaven_s(m: pyo.ConcreteModel, s: int) -> object:
-    """L_s without its constant: the bedragen plus the shortfall paid to the overige."""
-    return sum(m.bedrag[k] for k in m.bedrag.index_set()) + sum(
-        m.risico_prijs[j] * m.tekort_s[j, s] for j in m.risico_J)  # fmt: skip
+    """L_s without its constant: the bedragen minus what the partners' delivery saves."""
+    return sum(m.bedrag[k] for k in m.bedrag.index_set()) - sum(
+        m.risico_prijs[j] * m.geleverd_s[j, s] for j in m.risico_J)  # fmt: skip
 
 
 def _cvar_rijen(m: pyo.ConcreteModel, sc: RisicoScenarios, niveau: float, grens: float,
@@ -248,8 +250,9 @@ def _binaire_rijen(m: pyo.ConcreteModel, pr: AllocationProblem, sc: RisicoScenar
     """L_s - A <= M_s y_s, sum y <= floor(kans S), y binary."""
     s_n = sc.n
     m.y = pyo.Var(m.risico_S, domain=pyo.Binary)
-    prijs = sc.prijs_overig.ravel()
-    groot = pr.budget + m.risico_constante + sc.vraag.reshape(s_n, -1) @ prijs - pr.plafond
+    # L_s - A at most, for b <= budget and o >= 0 (a negative o only adds cost, so no
+    # solution worth having is cut off)
+    groot = pr.budget + m.risico_constante - pr.plafond
     groot = np.maximum(groot, 0.0) + 1.0
     m.risico_groot = pyo.Param(m.risico_S, mutable=True, initialize=dict(enumerate(
         groot.tolist())))  # fmt: skip

@@ -95,10 +95,10 @@ def test_templated_rows_compile_to_the_rows_built_one_by_one(monkeypatch, eis):
     sc = risico_scenarios(case, pr, 40, seed=2, opslag_overig=0.25)
     m_sjabloon = r.build_risico_model(pr, sc, eis)[0]
     if hasattr(pyomo_constraint, "TEMPLATIZE_CONSTRAINTS"):  # Pyomo >= 6.10
-        assert type(m_sjabloon.risico_tekort[0, 0]).__name__ == "TemplateConstraintData"
+        assert type(m_sjabloon.risico_levering[0, 0]).__name__ == "TemplateConstraintData"
     monkeypatch.setattr(r, "_sjablonen", contextlib.nullcontext)
     m_los = r.build_risico_model(pr, sc, eis)[0]
-    assert type(m_los.risico_tekort[0, 0]).__name__ == "ConstraintData"
+    assert type(m_los.risico_levering[0, 0]).__name__ == "ConstraintData"
     a, b = compileer(m_sjabloon), compileer(m_los)
     assert [v.name for v in a.kolommen] == [v.name for v in b.kolommen]
     assert a.rij_familie == b.rij_familie and np.array_equal(a.rij_index, b.rij_index)
