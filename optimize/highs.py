@@ -9,6 +9,7 @@ are conditional on the chosen gebieden (marked ``duals_bron="milp_vast"``).
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 import time
@@ -105,7 +106,7 @@ def compileer(m: pyo.ConcreteModel) -> Matrix:
     grenzen = np.array([v.bounds for v in kolommen], dtype=float).reshape(-1, 2)  # None: nan
     lp.col_lower_ = np.where(np.isnan(grenzen[:, 0]), -inf, grenzen[:, 0])
     lp.col_upper_ = np.where(np.isnan(grenzen[:, 1]), inf, grenzen[:, 1])
-    zin = np.array([s for _, s in vorm.rows], dtype=np.int64)
+    zin = np.fromiter((s for _, s in vorm.rows), dtype=np.int64, count=n_rij)
     rhs = np.asarray(vorm.rhs, dtype=float)
     lp.row_lower_ = np.where(zin <= 0, rhs, -inf)
     lp.row_upper_ = np.where(zin >= 0, rhs, inf)
@@ -120,27 +121,41 @@ def compileer(m: pyo.ConcreteModel) -> Matrix:
             highspy.HighsVarType.kInteger if g else highspy.HighsVarType.kContinuous
             for g in geheel.tolist()
         ]
-    familie_van: dict[int, str] = {}
-    volgnummer: dict[str, int] = {}
-    families, indices = [], np.empty(n_rij, dtype=np.int64)
-    for i, (con, _) in enumerate(vorm.rows):
-        comp = con.parent_component()
-        naam = familie_van.get(id(comp))
-        if naam is None:
-            naam = familie_van[id(comp)] = comp.local_name
-        families.append(naam)
-        # a family over range(n) keeps its index; one over a product of sets its position
-        idx = con.index()
-        volgnummer[naam] = volgnummer.get(naam, -1) + 1
-        indices[i] = idx if isinstance(idx, int) else (0 if idx is None else volgnummer[naam])
+    families, indices = _rij_families(vorm.rows)
     return Matrix(
         lp=lp,
-        rij_familie=tuple(families),
+        rij_familie=families,
         rij_index=indices,
         kolommen=kolommen,
         offset=float(vorm.c_offset[0]) if np.size(vorm.c_offset) else 0.0,
         is_mip=bool(geheel.any()),
     )
+
+
+def _rij_families(rijen: list) -> tuple[tuple[str, ...], np.ndarray]:
+    """The family (component name) and index of every compiled row ``(constraint, sense)``.
+
+    A family with integer indices keeps its index; one over a product of sets (tuples) gets
+    its position among the family's rows; a scalar constraint 0. The compiler emits a
+    component's rows together, so the work is per run of rows of one component.
+    """
+    componenten = [con.parent_component() for con, _ in rijen]
+    families: list[str] = []
+    indices = np.zeros(len(rijen), dtype=np.int64)
+    volgnummer: dict[str, int] = {}
+    begin = 0
+    for comp, groep in itertools.groupby(componenten):
+        aantal = sum(1 for _ in groep)
+        naam = comp.local_name
+        families.extend([naam] * aantal)
+        eerste = volgnummer.get(naam, 0)
+        volgnummer[naam] = eerste + aantal
+        if comp.is_indexed():
+            eigen = [rijen[i][0].index() for i in range(begin, begin + aantal)]
+            geheel = all(isinstance(i, int) for i in eigen)
+            indices[begin : begin + aantal] = eigen if geheel else range(eerste, eerste + aantal)
+        begin += aantal
+    return tuple(families), indices
 
 
 _banner_gezien = False

@@ -329,7 +329,7 @@ def _duals_en_bindend(
     aan_grens = (np.abs(opl.activiteit - onder) <= schaal) | (
         np.abs(opl.activiteit - boven) <= schaal
     )
-    delen, bindend = [], []
+    fam, sleutel, dual, bindend = [], [], [], []
     for familie in BINDEND_FAMILIES:
         rij = np.flatnonzero(families == familie)
         if rij.size == 0:
@@ -337,24 +337,17 @@ def _duals_en_bindend(
         domein = index.rijen[familie][matrix.rij_index[rij]]
         namen = sleutels(pr, familie, domein)
         if opl.rij_dual is not None:
-            delen.append(
-                pd.Series(
-                    opl.rij_dual[rij],
-                    index=pd.MultiIndex.from_arrays(
-                        [[familie] * rij.size, namen], names=["familie", "sleutel"]
-                    ),
-                )
-            )
+            fam += [familie] * rij.size
+            sleutel += namen
+            dual.append(opl.rij_dual[rij])
         for naam, b in zip(namen, aan_grens[rij].tolist(), strict=True):
             if b:
                 bindend.append(familie if familie == "plafond" else f"{familie}[{naam}]")
-    if delen:
-        schaduw = pd.concat(delen).rename("schaduwprijs")
-    else:
-        schaduw = pd.Series(
-            [],
-            dtype=float,
-            index=pd.MultiIndex.from_arrays([[], []], names=["familie", "sleutel"]),
-            name="schaduwprijs",
-        )
+    # one index for all families (one MultiIndex per family and a concat cost more than
+    # the rest of the extraction)
+    schaduw = pd.Series(
+        np.concatenate(dual) if dual else np.zeros(0),
+        index=pd.MultiIndex.from_arrays([fam, sleutel], names=["familie", "sleutel"]),
+        name="schaduwprijs",
+    )
     return schaduw, tuple(bindend)
