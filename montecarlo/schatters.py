@@ -39,18 +39,6 @@ def gemiddelde_se(som: float, kwadratensom: float, n: int) -> tuple[float, float
     return gemiddelde, math.sqrt(var / n)
 
 
-def momenten(x: FloatArray) -> tuple[float, float, float]:
-    """Mean, its standard error and the sd (ddof 1) of ``x`` ``(n,)``, in two passes.
-
-    From the sum and the sum of squares (:func:`gemiddelde_se`; ``np.dot``, no temporary
-    array): for money figures whose mean is at most a few hundred sd's the rounding stays
-    below 1e-11 of the sd.
-    """
-    n = x.size
-    gemiddelde, se = gemiddelde_se(float(x.sum()), float(np.dot(x, x)), n)
-    return gemiddelde, se, se * math.sqrt(n)
-
-
 def binomiaal_kwantiel(p: float, n: int, q: float) -> int:
     """Smallest ``k`` with ``P(Binomial(n, q) <= k) >= p`` (``scipy.stats.binom.ppf``).
 

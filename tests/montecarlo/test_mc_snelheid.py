@@ -219,11 +219,15 @@ def test_plain_monte_carlo_does_not_import_scipy_stats():
 
 
 @pytest.mark.parametrize("schaal", [1.0, 1e7])
-def test_momenten_equal_numpys_mean_se_and_sd(schaal):
+def test_mean_and_se_from_sums_equal_numpys(schaal):
+    # vergelijk's tables come from summed rows (a sum and a sum of squares per stroom);
     # money-like: a mean of up to 300 sd's (the gemeente's cost: about 76)
     x = schaal * (300.0 + np.random.default_rng(9).standard_normal(100_001))
-    gem, se, sd = schatters.momenten(x)
+    delen = np.array_split(x, 7)  # summed per piece, then added up, as the strooms are
+    som, kwadraat = sum(d.sum() for d in delen), sum(np.dot(d, d) for d in delen)
+    gem, se = schatters.gemiddelde_se(som, kwadraat, x.size)
     assert gem == pytest.approx(x.mean(), rel=1e-13)
-    assert sd == pytest.approx(x.std(ddof=1), rel=1e-9)
     assert se == pytest.approx(x.std(ddof=1) / np.sqrt(x.size), rel=1e-9)
-    assert schatters.momenten(np.full(7, 3.25 * schaal))[2] == pytest.approx(0.0, abs=1e-6 * schaal)
+    c = np.full(7, 3.25 * schaal)
+    assert schatters.gemiddelde_se(c.sum(), np.dot(c, c), 7)[1] == pytest.approx(
+        0.0, abs=1e-6 * schaal)  # fmt: skip
