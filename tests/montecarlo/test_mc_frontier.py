@@ -193,6 +193,10 @@ def test_rules_give_the_same_sums_in_pieces_and_in_worker_processes(monkeypatch)
             else:
                 assert np.array_equal(x, y, equal_nan=True), veld
     assert heel[3].t_som.min() < 0 < heel[2].t_kans.min()  # payments to and from partners
+    # the groups split the rules, every rule once; the rule over every scenario alone
+    groepen = evaluatie._groepen(sc, regels, 2)
+    assert sorted(i for g in groepen for i in g) == list(range(len(regels)))
+    assert [3] in groepen
 
 
 @pytest.mark.parametrize("partners", [3, 40])
