@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from plafond.montecarlo.evaluatie import Scenarios, evalueer_alle, tabellen
+from plafond.montecarlo.evaluatie import Scenarios, tabellen
 from plafond.montecarlo.kandidaten import regel_bij_plafond, regel_met, standaard_plafonds
+from plafond.montecarlo.werkverdeling import evalueer_alle
 
 if TYPE_CHECKING:
     from plafond.cases import Case

@@ -172,7 +172,7 @@ def test_limits_select_exactly_the_rules_that_meet_them():
 
 def test_rules_give_the_same_sums_in_pieces_and_in_worker_processes(monkeypatch):
     """The tail in pieces, and the rules in forked workers, change nothing."""
-    from plafond.montecarlo import evaluatie, kandidaten
+    from plafond.montecarlo import evaluatie, kandidaten, werkverdeling
 
     case = case_from_dict(_referentie_data())
     sc = evaluatie.trek(case, N, seed=SEED)
@@ -181,11 +181,11 @@ def test_rules_give_the_same_sums_in_pieces_and_in_worker_processes(monkeypatch)
                                       maximum=0.004))  # fmt: skip
     hoog = kandidaten.regel_bij_plafond(sc, 13_500_000.0)
     regels.append(kandidaten.met(hoog, onderschrijding=0.3))  # every scenario moves money
-    heel = evaluatie.evalueer_alle(sc, regels, reserve=10_000.0)  # one piece, one process
+    heel = werkverdeling.evalueer_alle(sc, regels, reserve=10_000.0)  # one piece, one process
     assert evaluatie.STUK_ELEMENTEN // len(sc.partners) >= N
     monkeypatch.setattr(evaluatie, "STUK_ELEMENTEN", 300 * len(sc.partners))
-    monkeypatch.setattr(evaluatie, "PROCESSEN_VANAF", 1)
-    for a, b in zip(heel, evaluatie.evalueer_alle(sc, regels, reserve=10_000.0), strict=True):
+    monkeypatch.setattr(werkverdeling, "PROCESSEN_VANAF", 1)
+    for a, b in zip(heel, werkverdeling.evalueer_alle(sc, regels, reserve=10_000.0), strict=True):
         for veld in a.__dataclass_fields__:
             x, y = np.asarray(getattr(a, veld)), np.asarray(getattr(b, veld))
             if veld.endswith("kwadraat"):
@@ -194,7 +194,7 @@ def test_rules_give_the_same_sums_in_pieces_and_in_worker_processes(monkeypatch)
                 assert np.array_equal(x, y, equal_nan=True), veld
     assert heel[3].t_som.min() < 0 < heel[2].t_kans.min()  # payments to and from partners
     # the groups split the rules, every rule once; the rule over every scenario alone
-    groepen = evaluatie._groepen(sc, regels, 2)
+    groepen = werkverdeling._groepen(sc, regels, 2)
     assert sorted(i for g in groepen for i in g) == list(range(len(regels)))
     assert [3] in groepen
 
