@@ -158,9 +158,7 @@ def _stroom(
         if t:
             kosten *= loon[t]
         if extra is not None and scen is not None:
-            prijs = loonfactor * loon[t] if model.prijsschok is not None else loon[t]
-            sc = Scenarios(scen.volume, scen.clienten, scen.overige * niveau[t], scen.tarief,
-                           scen.prijs * prijs)  # fmt: skip
+            sc = Scenarios(scen.volume, scen.clienten, scen.overige * niveau[t])
             extra_som = extra(t, sc, kosten, begin, eind) + (extra_som if t else 0.0)
         f = niveau[t] * korting[t]
         if paden.lumpsum == "omzet" and t:

@@ -1,13 +1,14 @@
-"""The scenario arrays every arrangement works on: volume and cost per cel, per scenario.
+"""The scenario arrays every arrangement works on: volume and clients per cel, per scenario.
 
 A *cel* is one gebied × aanbieder (partner) × product. Per block of ``m`` scenarios the
 engine hands the arrangements (:mod:`montecarlo.bekostiging`) a :class:`Scenarios`:
-volume, cost at the reëel tarief and clients per cel, ``(N, m)``, and the overige
-uitgaven C per pot, ``(K, m)``. The static description of the cells is :class:`Cellen`.
-Scenarios run along the *last* axis and the cells along the first, so a later time axis
-(years) can be put in between (``(N, J, m)``) and every static per-cel array broadcasts
-as ``x[:, None]`` or ``x.reshape(-1, *([1] * (ndim - 1)))`` (:func:`kolom`); a risk-aware
-optimisation can take the same arrays as its sample.
+volume and clients per cel, ``(N, m)``, and the overige uitgaven C per pot, ``(K, m)``
+(the partners' cost is the engine's own, per partner: no arrangement needs it per cel).
+The static description of the cells is :class:`Cellen`. Scenarios run along the *last*
+axis and the cells along the first, so a later time axis (years) can be put in between
+(``(N, J, m)``) and every static per-cel array broadcasts as ``x[:, None]`` or
+``x.reshape(-1, *([1] * (ndim - 1)))`` (:func:`kolom`); a risk-aware optimisation can take
+the same arrays as its sample.
 """
 
 from __future__ import annotations
@@ -94,24 +95,8 @@ class Scenarios:
     overige
         Overige uitgaven C per pot (euro), ``(K, m)``: paid per unit whatever the
         partners' arrangement.
-    tarief
-        The reëel tarief per cel (euro per unit), ``(N,)``.
-    prijs
-        Factor on the cost of every cel per scenario, ``(m,)`` (1 + the price shock, and
-        the wage index of a later year), or a constant.
     """
 
     volume: FloatArray
     clienten: FloatArray
     overige: FloatArray
-    tarief: FloatArray
-    prijs: FloatArray | float = 1.0
-
-    @property
-    def kosten(self) -> FloatArray:
-        """Cost of the volume at the reëel tarief, price shock included (euro), ``(N, m)``.
-
-        Computed when asked (a new array): no arrangement of :mod:`montecarlo.bekostiging`
-        needs it, so the engine spends no pass over the cells on it.
-        """
-        return self.volume * kolom(self.tarief, self.volume.ndim) * self.prijs

@@ -232,8 +232,7 @@ def _scenarios(
     clienten = np.take(per_eenheid, lp.cel_lijn, axis=0, out=ruimte("cel.clienten",
                                                                     cel_volume.shape))  # fmt: skip
     clienten *= cel_volume
-    return uitgaven, kosten, Scenarios(cel_volume, clienten, overige, lp.cel_tarief,
-                                       1.0 if schok is None else schok)  # fmt: skip
+    return uitgaven, kosten, Scenarios(cel_volume, clienten, overige)
 
 
 def _schok(model: Model, z: FloatArray, rij: int, ruimte: Werkruimte) -> FloatArray | float | None:
