@@ -98,7 +98,9 @@ def cel_waarden(
 
 
 def gids(drempels: FloatArray) -> NDArray[np.intp]:
-    """Guide table for :func:`zoek`: first candidate index per grid point (positions)."""
+    """Per grid point the first threshold at or above it (``drempels``: grid positions):
+    the guide table of :func:`zoek`, and what :func:`past_in_cellen` and :func:`celtabel`
+    read."""
     return np.searchsorted(drempels, np.arange(Z_GRID.size), side="left").astype(np.intp)
 
 
@@ -117,15 +119,10 @@ def zoek(drempels: FloatArray, gids: NDArray[np.intp], x: FloatArray) -> NDArray
         idx += verder
 
 
-def _eerste(drempels: FloatArray) -> NDArray[np.intp]:
-    """Per grid point the first threshold at or above it (``drempels``: grid positions)."""
-    return np.searchsorted(drempels, np.arange(Z_GRID.size, dtype=np.float64), side="left")
-
-
 def past_in_cellen(drempels: FloatArray) -> bool:
     """No cell of the grid holds two thresholds (so a cell table serves the lookup)."""
     # thresholds in [c, c + 1) for every cell but the last (a single point when clamped)
-    return not np.any(np.diff(_eerste(drempels)) > 1)
+    return not np.any(np.diff(gids(drempels)) > 1)
 
 
 def celtabel(drempels: FloatArray, laag: float, uit: FloatArray | None = None) -> FloatArray:
@@ -133,7 +130,7 @@ def celtabel(drempels: FloatArray, laag: float, uit: FloatArray | None = None) -
 
     ``drempels`` are grid positions, ascending, the last ``inf``.
     """
-    eerste = _eerste(drempels)
+    eerste = gids(drempels)
     tabel = np.empty((Z_GRID.size, 2)) if uit is None else uit
     binnen = np.take(drempels, eerste)
     binnen -= np.arange(Z_GRID.size, dtype=np.float64)

@@ -109,8 +109,9 @@ class Marginaal:
     def celtabel(self, uit: FloatArray | None = None) -> FloatArray:
         """The cell table of a discrete marginal (:attr:`heeft_cel`), made on first use.
 
-        ``uit``: ``(16385, 2)`` rows to make it in, e.g. its place in a stack of many lines'
-        tables (:mod:`montecarlo.lijnen`); the marginal keeps the table it makes.
+        ``uit``: ``(rooster.ROOSTERPUNTEN, 2)`` rows to make it in, e.g. its place in a
+        stack of many lines' tables (:mod:`montecarlo.lijnen`); the marginal keeps the table
+        it makes.
         """
         if self._cel is None:
             tabel = rooster.celtabel(typing.cast(FloatArray, self._x), self.params["laag"], uit)
