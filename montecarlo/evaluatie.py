@@ -240,6 +240,12 @@ def evalueer(sc: Scenarios, regel: Regel, reserve: float = 0.0, *, netto: bool =
     )
 
 
+def staart_begin(sc: Scenarios, regel: Regel) -> tuple[float, int]:
+    """Plafond A in whole cents and the first scenario of the sorted spending above it."""
+    a_c = float(centen(float(regel.plafond.sum())))
+    return a_c, int(np.searchsorted(sc.uitgaven_c, a_c, side="right"))
+
+
 def _over_een_pot(
     sc: Scenarios, regel: Regel, reserve: float, *, netto: bool
 ) -> tuple[dict[str, float], tuple[FloatArray, FloatArray, FloatArray]]:
@@ -249,8 +255,7 @@ def _over_een_pot(
     and the partners' sums (:func:`_partner_sommen`) over all scenarios.
     """
     n, p = sc.scenarios, regel.partners
-    a_c = float(centen(float(regel.plafond.sum())))
-    start = int(np.searchsorted(sc.uitgaven_c, a_c, side="right"))
+    a_c, start = staart_begin(sc, regel)
     staart = sc.uitgaven_c[start:]
     over_c = staart - a_c
     # with a shared onderschrijding every scenario can move money; otherwise only the tail

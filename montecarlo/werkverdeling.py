@@ -12,9 +12,8 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
-from plafond.montecarlo.evaluatie import Evaluatie, Scenarios, evalueer
-from plafond.montecarlo.risicodeling import Regel, centen
+from plafond.montecarlo.evaluatie import Evaluatie, Scenarios, evalueer, staart_begin
+from plafond.montecarlo.risicodeling import Regel
 
 #: Below this many scenario evaluations (scenarios × rules) the rules run one after the
 #: other; above it also in forked worker processes. Threads do not help here: the rule's
@@ -42,8 +41,7 @@ def _groepen(sc: Scenarios, regels: Sequence[Regel], aantal: int) -> list[list[i
     def werk(r: Regel) -> int:
         if sc.per_pot_c is not None or r.onderschrijding > 0.0:
             return n
-        a_c = float(centen(float(r.plafond.sum())))
-        return n - int(np.searchsorted(sc.uitgaven_c, a_c, side="right")) + 1
+        return n - staart_begin(sc, r)[1] + 1
 
     groepen: list[list[int]] = [[] for _ in range(aantal)]
     last = [0] * aantal
