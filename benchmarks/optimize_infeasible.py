@@ -81,7 +81,7 @@ def main() -> None:
         verwacht = kosten - 1.1 * pr.lumpsum.sum()  # a lower bound: least cost minus the bands
         iis_tekst = f"{t4 - t3:8.2f}" + ("" if iis else "*")
         print(
-            f"{naam:7} {matrix.lp.num_row_:7d} | {t1 - t0:10.4f} {t2 - t1:7.2f} "
+            f"{naam:7} {matrix.n_rijen:7d} | {t1 - t0:10.4f} {t2 - t1:7.2f} "
             f"{t3 - t2:8.2f} {iis_tekst:>8} {len(iis):8d} | {t5 - t4:10.2f}  "
             f"{','.join(sorted(gevonden))} ({opl.status.value}; over by {over:,.0f} of "
             f"{verwacht:,.0f} at least)"

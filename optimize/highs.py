@@ -9,16 +9,19 @@ are conditional on the chosen gebieden (marked ``duals_bron="milp_vast"``).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import sys
 import time
 from dataclasses import dataclass
 from enum import Enum
+from operator import attrgetter, itemgetter
 
 import highspy
 import numpy as np
 import pyomo.environ as pyo
+import scipy.sparse
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 __all__ = ["Status", "SolverOpties", "Matrix", "Oplossing", "compileer", "los_op"]
@@ -70,14 +73,57 @@ class SolverOpties:
 
 @dataclass(frozen=True, eq=False)
 class Matrix:
-    """The compiled model: a HighsLp plus row and column maps back to Pyomo."""
+    """The compiled model as arrays (a column-wise sparse matrix), plus row and column maps
+    back to Pyomo.
 
-    lp: highspy.HighsLp
+    The arrays go to HiGHS through highspy's array ``passModel`` (:meth:`laad`): filling a
+    ``HighsLp``'s matrix fields converts element by element (10 ms for 63.000 nonzeros).
+    """
+
+    kosten: np.ndarray  # objective coefficient per column
+    kolom_onder: np.ndarray  # column bounds, -kHighsInf / kHighsInf for none
+    kolom_boven: np.ndarray
+    rij_onder: np.ndarray  # row bounds, -kHighsInf / kHighsInf for none
+    rij_boven: np.ndarray
+    a: scipy.sparse.csc_array  # rows x columns
+    geheel: np.ndarray  # bool per column: integer (binary included)
     rij_familie: tuple[str, ...]  # family (component name) per row
     rij_index: np.ndarray  # integer index (or position) within the family, per row
     kolommen: tuple  # Pyomo VarData per column
     offset: float
-    is_mip: bool
+
+    @property
+    def n_rijen(self) -> int:
+        """Number of rows."""
+        return int(self.a.shape[0])
+
+    @property
+    def is_mip(self) -> bool:
+        """Whether any column is integer."""
+        return bool(self.geheel.any())
+
+    def laad(self, h: highspy.Highs, *, onder: np.ndarray | None = None,
+             boven: np.ndarray | None = None, lp: bool = False) -> highspy.HighsStatus:  # fmt: skip
+        """Pass the model to ``h`` in one call, optionally with other column bounds, or
+        (``lp``) with every column continuous."""
+        n_rij, n_kol = self.a.shape
+        return h.passModel(
+            n_kol, n_rij, int(self.a.nnz), int(highspy.MatrixFormat.kColwise),
+            int(highspy.ObjSense.kMinimize), 0.0, self.kosten,
+            self.kolom_onder if onder is None else onder,
+            self.kolom_boven if boven is None else boven,
+            self.rij_onder, self.rij_boven, self.a.indptr[:-1], self.a.indices, self.a.data,
+            # 0 continuous, 1 integer (highspy's HighsVarType)
+            np.zeros(n_kol, dtype=np.int32) if lp else self.geheel.astype(np.int32),
+        )  # fmt: skip
+
+    @functools.cached_property
+    def lp(self) -> highspy.HighsLp:
+        """The same model as a ``HighsLp`` (for a caller that wants one object)."""
+        h = _highs_zonder_banner()
+        h.setOptionValue("output_flag", False)
+        self.laad(h)
+        return h.getLp()
 
 
 @dataclass(frozen=True, eq=False)
@@ -94,42 +140,58 @@ class Oplossing:
 
 
 def compileer(m: pyo.ConcreteModel) -> Matrix:
-    """Compile a linear Pyomo model to a ``HighsLp`` (column-wise sparse matrix)."""
+    """Compile a linear Pyomo model to a :class:`Matrix` (column-wise sparse matrix)."""
     vorm = LinearStandardFormCompiler().write(m, mixed_form=True)
-    a = vorm.A.tocsc()
-    n_rij, n_kol = a.shape
+    a = scipy.sparse.csc_array(vorm.A)
+    a.indptr, a.indices = a.indptr.astype(np.int32), a.indices.astype(np.int32)
+    a.data = a.data.astype(float)
     kolommen = tuple(vorm.columns)
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = n_kol, n_rij
-    lp.col_cost_ = np.asarray(vorm.c.toarray()[0] if n_kol else [], dtype=float)
     inf = highspy.kHighsInf
-    grenzen = np.array([v.bounds for v in kolommen], dtype=float).reshape(-1, 2)  # None: nan
-    lp.col_lower_ = np.where(np.isnan(grenzen[:, 0]), -inf, grenzen[:, 0])
-    lp.col_upper_ = np.where(np.isnan(grenzen[:, 1]), inf, grenzen[:, 1])
-    zin = np.fromiter((s for _, s in vorm.rows), dtype=np.int64, count=n_rij)
+    grenzen, geheel = _kolommen(kolommen)
+    zin = np.fromiter(map(itemgetter(1), vorm.rows), dtype=np.int64, count=a.shape[0])
     rhs = np.asarray(vorm.rhs, dtype=float)
-    lp.row_lower_ = np.where(zin <= 0, rhs, -inf)
-    lp.row_upper_ = np.where(zin >= 0, rhs, inf)
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = n_kol, n_rij
-    lp.a_matrix_.start_ = a.indptr.astype(np.int32)
-    lp.a_matrix_.index_ = a.indices.astype(np.int32)
-    lp.a_matrix_.value_ = a.data.astype(float)
-    geheel = np.array([v.is_integer() for v in kolommen], dtype=bool)  # binary included
-    if geheel.any():
-        lp.integrality_ = [
-            highspy.HighsVarType.kInteger if g else highspy.HighsVarType.kContinuous
-            for g in geheel.tolist()
-        ]
     families, indices = _rij_families(vorm.rows)
     return Matrix(
-        lp=lp,
+        kosten=np.asarray(vorm.c.toarray()[0] if a.shape[1] else [], dtype=float),
+        kolom_onder=np.where(np.isnan(grenzen[:, 0]), -inf, grenzen[:, 0]),
+        kolom_boven=np.where(np.isnan(grenzen[:, 1]), inf, grenzen[:, 1]),
+        rij_onder=np.where(zin <= 0, rhs, -inf),
+        rij_boven=np.where(zin >= 0, rhs, inf),
+        a=a,
+        geheel=geheel,
         rij_familie=families,
         rij_index=indices,
         kolommen=kolommen,
         offset=float(vorm.c_offset[0]) if np.size(vorm.c_offset) else 0.0,
-        is_mip=bool(geheel.any()),
     )
+
+
+def _kolommen(kolommen: tuple) -> tuple[np.ndarray, np.ndarray]:
+    """Bounds (lower, upper; nan for none) and integrality (binary included) per column.
+
+    ``VarData.bounds`` and ``is_integer`` resolve the domain column by column (12 ms for
+    7.000 columns); here each distinct domain is resolved once, and bounds stored as plain
+    numbers are read as arrays: the bound is the tighter of it and the domain's. Any other
+    bound (a Param, an expression) sends the whole model through ``bounds``.
+    """
+    try:
+        domeinen = list(map(attrgetter("_domain"), kolommen))
+        onder = list(map(attrgetter("_lb"), kolommen))
+        boven = list(map(attrgetter("_ub"), kolommen))
+    except AttributeError:  # another Pyomo's VarData
+        domeinen = None
+    getallen = {type(None), int, float}
+    if domeinen is None or not (set(map(type, onder)) | set(map(type, boven))) <= getallen:
+        return (np.array([v.bounds for v in kolommen], dtype=float).reshape(-1, 2),
+                np.array([v.is_integer() for v in kolommen], dtype=bool))  # fmt: skip
+    ids = np.fromiter(map(id, domeinen), dtype=np.int64, count=len(domeinen))
+    _, eerste, wie = np.unique(ids, return_index=True, return_inverse=True)
+    per_domein = np.array([(*domeinen[i].bounds(), kolommen[i].is_integer()) for i in eerste],
+                          dtype=float).reshape(-1, 3)  # fmt: skip
+    grenzen = np.empty((len(kolommen), 2))
+    grenzen[:, 0] = np.fmax(np.array(onder, dtype=float), per_domein[wie, 0])
+    grenzen[:, 1] = np.fmin(np.array(boven, dtype=float), per_domein[wie, 1])
+    return grenzen, per_domein[wie, 2] == 1.0
 
 
 def _rij_families(rijen: list) -> tuple[tuple[str, ...], np.ndarray]:
@@ -151,8 +213,10 @@ def _rij_families(rijen: list) -> tuple[tuple[str, ...], np.ndarray]:
         eerste = volgnummer.get(naam, 0)
         volgnummer[naam] = eerste + aantal
         if comp.is_indexed():
-            eigen = [rijen[i][0].index() for i in range(begin, begin + aantal)]
-            geheel = all(isinstance(i, int) for i in eigen)
+            # a product of sets has tuple indices: positions, without asking every row
+            eigen = [rijen[i][0].index() for i in range(begin, begin + aantal)] if (
+                comp.dim() == 1) else []  # fmt: skip
+            geheel = bool(eigen) and all(isinstance(i, int) for i in eigen)
             indices[begin : begin + aantal] = eigen if geheel else range(eerste, eerste + aantal)
         begin += aantal
     return tuple(families), indices
@@ -206,11 +270,11 @@ def los_op(matrix: Matrix, opties: SolverOpties = SolverOpties()) -> Oplossing:
     """Solve the compiled model; for a MILP re-solve the LP with integers fixed."""
     begin = time.perf_counter()
     h = nieuwe_highs(opties, opties.tijdslimiet)
-    if not matrix.is_mip and matrix.lp.num_row_ > opties.ipm_vanaf_rijen:
+    if not matrix.is_mip and matrix.n_rijen > opties.ipm_vanaf_rijen:
         # not for a MIP: there solver="ipm" would drop the integrality
         h.setOptionValue("solver", "ipm")
         h.setOptionValue("run_crossover", "on")
-    h.passModel(matrix.lp)
+    matrix.laad(h)
     h.run()
     status = _STATUS.get(h.getModelStatus(), Status.NUMERIEK)
     if status is Status.TIJDSLIMIET and h.getInfo().primal_solution_status == 2:
@@ -233,17 +297,10 @@ def los_op(matrix: Matrix, opties: SolverOpties = SolverOpties()) -> Oplossing:
 
 def _duals_vast(matrix: Matrix, x: np.ndarray, opties: SolverOpties) -> np.ndarray | None:
     """Duals of the LP with every integer column fixed at its MILP value."""
-    lp = matrix.lp
-    geheel = np.array([t == highspy.HighsVarType.kInteger for t in lp.integrality_], dtype=bool)
-    vast = highspy.HighsLp()
-    for veld in ("num_col_", "num_row_", "col_cost_", "row_lower_", "row_upper_", "a_matrix_"):
-        setattr(vast, veld, getattr(lp, veld))
-    onder = np.asarray(lp.col_lower_, dtype=float).copy()
-    boven = np.asarray(lp.col_upper_, dtype=float).copy()
-    onder[geheel] = boven[geheel] = np.round(x[geheel])
-    vast.col_lower_, vast.col_upper_ = onder, boven
+    onder, boven = matrix.kolom_onder.copy(), matrix.kolom_boven.copy()
+    onder[matrix.geheel] = boven[matrix.geheel] = np.round(x[matrix.geheel])
     h = nieuwe_highs(opties, opties.tijdslimiet)
-    h.passModel(vast)
+    matrix.laad(h, onder=onder, boven=boven, lp=True)
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None

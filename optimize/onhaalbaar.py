@@ -179,7 +179,7 @@ def verklaar(
     conflicten = _elastisch(pr, doel, opties)
     # No IIS for a MILP: highspy 1.16's getIis on a model with integers ignores
     # time_limit (a 1 s limit ran past 60 s on a 10-wijk Zaanstad case), so it could hang.
-    klein = matrix.lp.num_row_ <= opties.iis_max_rijen and not matrix.is_mip
+    klein = matrix.n_rijen <= opties.iis_max_rijen and not matrix.is_mip
     iis = _iis(pr, matrix, index, opties) if klein else ()
     if not conflicten and not iis:
         conflicten = (
@@ -251,7 +251,7 @@ def _iis(
     h.setOptionValue("iis_strategy", _IIS_STRATEGIE)
     # getIis ignores time_limit (a medium LP ran 148 s with a 30 s limit): it has its own
     h.setOptionValue("iis_time_limit", float(opties.tijdslimiet_uitleg))
-    h.passModel(matrix.lp)
+    matrix.laad(h)
     status, iis = h.getIis()
     if status != highspy.HighsStatus.kOk or not iis.valid_:
         return ()

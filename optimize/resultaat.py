@@ -323,8 +323,7 @@ def _duals_en_bindend(
     pr: AllocationProblem, index: ModelIndex, matrix: Matrix, opl: Oplossing
 ) -> tuple[pd.Series, tuple[str, ...]]:
     families = np.asarray(matrix.rij_familie, dtype=object)
-    lp = matrix.lp
-    onder, boven = np.asarray(lp.row_lower_), np.asarray(lp.row_upper_)
+    onder, boven = matrix.rij_onder, matrix.rij_boven
     schaal = _TOLERANTIE * np.maximum(1.0, np.abs(np.where(np.isfinite(boven), boven, onder)))
     aan_grens = (np.abs(opl.activiteit - onder) <= schaal) | (
         np.abs(opl.activiteit - boven) <= schaal

@@ -102,7 +102,7 @@ def test_templated_rows_compile_to_the_rows_built_one_by_one(monkeypatch, eis):
     a, b = compileer(m_sjabloon), compileer(m_los)
     assert [v.name for v in a.kolommen] == [v.name for v in b.kolommen]
     assert a.rij_familie == b.rij_familie and np.array_equal(a.rij_index, b.rij_index)
-    for veld in ("col_cost_", "col_lower_", "col_upper_", "row_lower_", "row_upper_"):
-        assert np.array_equal(getattr(a.lp, veld), getattr(b.lp, veld)), veld
-    for veld in ("start_", "index_", "value_"):
-        assert np.array_equal(getattr(a.lp.a_matrix_, veld), getattr(b.lp.a_matrix_, veld)), veld
+    for veld in ("kosten", "kolom_onder", "kolom_boven", "rij_onder", "rij_boven", "geheel"):
+        assert np.array_equal(getattr(a, veld), getattr(b, veld)), veld
+    for veld in ("indptr", "indices", "data"):
+        assert np.array_equal(getattr(a.a, veld), getattr(b.a, veld)), veld
