@@ -44,6 +44,26 @@ def test_hand_solutions(eis, volume):
     assert res.overschrijdingskans == pytest.approx(np.mean(l_s > 45.0 + 1e-6))
 
 
+def test_scenario_rows_are_never_sent_to_the_interior_point(monkeypatch):
+    """However low the caller's ipm threshold, the risk LP goes to the simplex (faster on
+    it), with the caller's other options kept."""
+    import plafond.optimize.risico as r
+    from plafond.optimize.highs import SolverOpties, los_op
+
+    gezien = []
+
+    def vang(matrix, opties):
+        gezien.append((matrix.n_rijen, opties))
+        return los_op(matrix, opties)
+
+    monkeypatch.setattr(r, "los_op", vang)
+    res = allocate_risico(PR, SC, RisicoEis("cvar", cvar=5.0),
+                          opties=SolverOpties(ipm_vanaf_rijen=1, mip_gap=1e-3))  # fmt: skip
+    ((rijen, opties),) = gezien
+    assert rijen > 1 and opties.ipm_vanaf_rijen >= rijen and opties.mip_gap == 1e-3
+    assert res.allocatie.totaal == pytest.approx(30.0, abs=1e-6)
+
+
 def test_spending_formula_by_hand():
     assert uitgaven(PR, np.array([25.0]), np.array([25.0]), SC).tolist() == [25, 25, 35, 55]
 
