@@ -92,6 +92,19 @@ class Matrix:
     kolommen: tuple  # Pyomo VarData per column
     offset: float
 
+    @functools.cached_property
+    def familie_rijen(self) -> dict[str, np.ndarray]:
+        """The rows of each family (positions, ascending)."""
+        families = np.asarray(self.rij_familie, dtype=object)
+        namen, wie = np.unique(families, return_inverse=True) if families.size else ([], [])
+        volgorde = np.argsort(wie, kind="stable")
+        grens = np.searchsorted(np.asarray(wie)[volgorde], np.arange(len(namen) + 1))
+        return {str(f): volgorde[grens[i] : grens[i + 1]] for i, f in enumerate(namen)}
+
+    def rijen(self, familie: str) -> np.ndarray:
+        """The rows of ``familie`` (positions, ascending; empty when it has none)."""
+        return self.familie_rijen.get(familie, np.zeros(0, dtype=np.intp))
+
     @property
     def n_rijen(self) -> int:
         """Number of rows."""

@@ -207,13 +207,17 @@ def met_opslag(tabel: pd.DataFrame) -> pd.DataFrame:
     (0 up to solver noise, below a cent, unless ``max_opslag`` allows more). A row without
     volume cannot be paid (max_opslag family); its effectief_tarief is the reëel tarief.
     """
-    uit = tabel.copy()
-    kosten = uit["tarief"] * uit["volume"]
-    opslag = uit["bedrag"] - kosten
-    uit["opslag"] = opslag.where(opslag.abs() >= 0.005, 0.0)
-    heeft = uit["volume"] > _TOLERANTIE
-    uit["effectief_tarief"] = (uit["bedrag"] / uit["volume"].where(heeft)).fillna(uit["tarief"])
-    return uit[["bedrag", "volume", "tarief", "effectief_tarief", "opslag"]]
+    b, v, t = (tabel[k].to_numpy(dtype=float) for k in ("bedrag", "volume", "tarief"))
+    opslag = b - t * v
+    heeft = v > _TOLERANTIE
+    kolommen = {
+        "bedrag": b,
+        "volume": v,
+        "tarief": t,
+        "effectief_tarief": np.where(heeft, b / np.where(heeft, v, 1.0), t),
+        "opslag": np.where(np.abs(opslag) >= 0.005, opslag, 0.0),
+    }
+    return pd.DataFrame(kolommen, index=tabel.index)
 
 
 def eerlijk_deel(pr: AllocationProblem, per_gebied: pd.Series) -> pd.DataFrame:
@@ -277,27 +281,31 @@ def extraheer(
     volume, bedrag = x[kolommen["volume"]], x[kolommen["bedrag"]]
     tekort = x[kolommen["tekort"]] if "tekort" in kolommen else None
     names = ["gebied", "aanbieder", "product"]
-    mi = pd.MultiIndex.from_arrays(
-        [
-            np.asarray(pr.gebieden, dtype=object)[pr.combo_gebied],
-            np.asarray(pr.aanbieders, dtype=object)[pr.combo_aanbieder],
-            np.asarray(pr.producten, dtype=object)[pr.combo_product],
-        ],
+    rij = (bedrag > _TOLERANTIE) | (volume > _TOLERANTIE)
+    # the combinations are codes into the problem's (unique) names already: no factorising
+    mi = pd.MultiIndex(
+        levels=[list(pr.gebieden), list(pr.aanbieders), list(pr.producten)],
+        codes=[pr.combo_gebied[rij], pr.combo_aanbieder[rij], pr.combo_product[rij]],
         names=names,
+        verify_integrity=False,
     )
-    tabel = pd.DataFrame({"bedrag": bedrag, "volume": volume, "tarief": pr.tarief}, index=mi)
-    tabel = tabel[(tabel["bedrag"] > _TOLERANTIE) | (tabel["volume"] > _TOLERANTIE)]
-    tabel = met_opslag(tabel)
+    tarief = np.asarray(pr.tarief, dtype=float)[rij]
+    tabel = met_opslag(
+        pd.DataFrame({"bedrag": bedrag[rij], "volume": volume[rij], "tarief": tarief}, index=mi)
+    )
     per_aanbieder = tabel.groupby(level="aanbieder", sort=False)["bedrag"].sum()
     per_gebied = tabel.groupby(level="gebied", sort=False)["bedrag"].sum()
     tekort_gp = np.zeros(len(pr.gebieden) * len(pr.producten))
     if tekort is not None:
         tekort_gp[index.rijen["dekking"]] = tekort
-    tekort_s = pd.Series(
-        tekort_gp,
-        index=pd.MultiIndex.from_product([pr.gebieden, pr.producten], names=["gebied", "product"]),
-        name="tekort",
+    n_g, n_p = len(pr.gebieden), len(pr.producten)
+    gp = pd.MultiIndex(
+        levels=[list(pr.gebieden), list(pr.producten)],
+        codes=[np.repeat(np.arange(n_g), n_p), np.tile(np.arange(n_p), n_g)],
+        names=["gebied", "product"],
+        verify_integrity=False,
     )
+    tekort_s = pd.Series(tekort_gp, index=gp, name="tekort")
     schaduw, bindend = _duals_en_bindend(pr, index, matrix, opl)
     return Allocatie(
         case=pr.naam,
@@ -322,7 +330,6 @@ def extraheer(
 def _duals_en_bindend(
     pr: AllocationProblem, index: ModelIndex, matrix: Matrix, opl: Oplossing
 ) -> tuple[pd.Series, tuple[str, ...]]:
-    families = np.asarray(matrix.rij_familie, dtype=object)
     onder, boven = matrix.rij_onder, matrix.rij_boven
     schaal = _TOLERANTIE * np.maximum(1.0, np.abs(np.where(np.isfinite(boven), boven, onder)))
     aan_grens = (np.abs(opl.activiteit - onder) <= schaal) | (
@@ -330,7 +337,7 @@ def _duals_en_bindend(
     )
     fam, sleutel, dual, bindend = [], [], [], []
     for familie in BINDEND_FAMILIES:
-        rij = np.flatnonzero(families == familie)
+        rij = matrix.rijen(familie)
         if rij.size == 0:
             continue
         domein = index.rijen[familie][matrix.rij_index[rij]]

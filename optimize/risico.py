@@ -354,7 +354,7 @@ def allocate_risico(
     over = np.maximum(l_s - pr.plafond, 0.0)
     schaduw = None
     if opl.rij_dual is not None:
-        rij = np.flatnonzero(np.asarray(matrix.rij_familie, dtype=object) == "risico")
+        rij = matrix.rijen("risico")
         schaduw = float(opl.rij_dual[rij[0]]) if rij.size else None
     return RisicoAllocatie(res, eis, sc.n, float(np.mean(l_s > pr.plafond)),
                            _cvar(over, CVAR_NIVEAU), schaduw)  # fmt: skip
