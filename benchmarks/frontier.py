@@ -2,7 +2,8 @@
 
 Usage: ``python benchmarks/frontier.py [-n 1048576] [--punten 50] [--simulaties 50]``
 
-Side by side in one process, each best of three (the 50 simulations once): one
+Side by side in one process, each the best of five taken in turn (simulation, frontier,
+simulation, ...; the 50 simulations once): one
 ``montecarlo.simulate`` of the reference case; ``montecarlo.frontier.frontier`` with 50
 plafond values (one run of the engine, then 50 evaluations of the rule on its spending);
 and 50 simulations, one per plafond set in the case (``--simulaties k`` runs k of them and
@@ -16,7 +17,7 @@ import time
 
 import numpy as np
 import plafond.montecarlo as mc
-from meten import beste
+from meten import naast_elkaar
 from plafond.cases import load_case
 from plafond.cases.wijzig import met_waarden
 from plafond.montecarlo.evaluatie import trek
@@ -34,8 +35,10 @@ def main() -> None:
     n, seed = args.n, 1
     plafonds = standaard_plafonds(trek(case, 2**16, seed=seed), None, None, args.punten)
     mc.simulate(case, n, seed=seed)  # warm: model and tables built
-    t_sim, _ = beste(lambda: mc.simulate(case, n, seed=seed))
-    t_front, _ = beste(lambda: frontier(case, plafonds, n=n, seed=seed))
+    (t_sim, _), (t_front, _) = naast_elkaar(
+        [lambda: mc.simulate(case, n, seed=seed), lambda: frontier(case, plafonds, n=n, seed=seed)],
+        5,
+    )
     gevallen = [met_waarden(case, {"kader.plafond": float(p)}) for p in plafonds]
     stap = max(1, len(gevallen) // args.simulaties)
     t = time.perf_counter()

@@ -89,15 +89,21 @@ def uit_spending(
     seed: int,
     methode: str,
 ) -> Scenarios:
-    """:class:`Scenarios` from a run's spending (euro; total ``(n,)``, per pot ``(K, n)``)."""
+    """:class:`Scenarios` from a run's spending (euro; total ``(n,)``, per pot ``(K, n)``).
+
+    The caller hands the arrays over: with one pot a writeable ``uitgaven`` is sorted in
+    place (a sorted copy of 2^20 values cost as much again as the sort, in fresh memory).
+    """
     per_pot = None
     if uitgaven_per_pot is not None and uitgaven_per_pot.shape[0] > 1:
         volgorde = np.argsort(uitgaven, kind="stable")
         totaal = np.asarray(uitgaven)[volgorde]
         per_pot = centen(np.asarray(uitgaven_per_pot)[:, volgorde])
     else:
-        totaal = np.sort(uitgaven)
-    t_c = centen(totaal)
+        totaal = np.asarray(uitgaven)
+        totaal = totaal if totaal.flags.writeable else totaal.copy()
+        totaal.sort()
+    t_c = centen(totaal, out=np.empty_like(totaal))
     for a in (totaal, t_c, per_pot):
         if a is not None:
             a.flags.writeable = False
@@ -205,7 +211,14 @@ def _partner_sommen(deel_c: FloatArray) -> tuple[FloatArray, FloatArray, FloatAr
     return deel_c.sum(axis=1), kwadraat, kans
 
 
-def evalueer(sc: Scenarios, regel: Regel, reserve: float = 0.0, *, netto: bool = True) -> Evaluatie:
+def evalueer(
+    sc: Scenarios,
+    regel: Regel,
+    reserve: float = 0.0,
+    *,
+    netto: bool = True,
+    ruimte: Werkruimte | None = None,
+) -> Evaluatie:
     """Apply ``regel`` to the scenarios' spending (module docstring: why this equals simulate).
 
     Parameters
@@ -219,6 +232,10 @@ def evalueer(sc: Scenarios, regel: Regel, reserve: float = 0.0, *, netto: bool =
         exceeds it.
     netto
         False: skip the net overrun (``netto_kans`` and ``netto_som`` are then NaN).
+    ruimte
+        Scratch arrays to reuse (:mod:`montecarlo.werkruimte`), or None for new ones. One
+        for many rules saves touching fresh memory per rule: 50 plafonds at 2^20 in one
+        process 0,36 -> 0,28 s.
     """
     if sc.per_pot_c is not None:
         wie, deel_c = terugvordering_compact(sc.per_pot_c, regel)
@@ -226,7 +243,9 @@ def evalueer(sc: Scenarios, regel: Regel, reserve: float = 0.0, *, netto: bool =
         t_som, t_kwadraat, t_kans = _partner_sommen(deel_c)
         p95 = _p95_potten(sc, regel, wie, deel_c)
     else:
-        over, (t_som, t_kwadraat, t_kans) = _over_een_pot(sc, regel, reserve, netto=netto)
+        over, (t_som, t_kwadraat, t_kans) = _over_een_pot(
+            sc, regel, reserve, netto=netto, ruimte=ruimte or Werkruimte()
+        )
         p95 = _p95_een_pot(sc, regel)
     t_som, t_kwadraat = t_som / 100.0, t_kwadraat / 1e4
     return Evaluatie(
@@ -247,7 +266,7 @@ def staart_begin(sc: Scenarios, regel: Regel) -> tuple[float, int]:
 
 
 def _over_een_pot(
-    sc: Scenarios, regel: Regel, reserve: float, *, netto: bool
+    sc: Scenarios, regel: Regel, reserve: float, *, netto: bool, ruimte: Werkruimte
 ) -> tuple[dict[str, float], tuple[FloatArray, FloatArray, FloatArray]]:
     """One pot: the figures from the sorted spending's tail above A, in cache-sized pieces.
 
@@ -262,7 +281,7 @@ def _over_een_pot(
     basis = sc.uitgaven_c if regel.onderschrijding > 0.0 else staart
     sommen = [np.zeros(p), np.zeros(p), np.zeros(p)]
     netto_kans, netto_c_som, r_c = 0, 0.0, float(centen(reserve))
-    ruimte, stuk = Werkruimte(), max(64, STUK_ELEMENTEN // max(p, 1))
+    stuk = max(64, STUK_ELEMENTEN // max(p, 1))
     for b in range(0, basis.size, stuk):
         stukje = basis[None, b : b + stuk]
         wie, deel_c = terugvordering_compact(stukje, regel, ruimte)

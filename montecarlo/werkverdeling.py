@@ -14,6 +14,7 @@ from typing import Any
 
 from plafond.montecarlo.evaluatie import Evaluatie, Scenarios, evalueer, staart_begin
 from plafond.montecarlo.risicodeling import Regel
+from plafond.montecarlo.werkruimte import Werkruimte
 
 #: Below this many scenario evaluations (scenarios × rules) the rules run one after the
 #: other; above it also in forked worker processes. Threads do not help here: the rule's
@@ -26,7 +27,14 @@ _TAAK: dict[str, Any] = {}
 
 def _evalueer_taak(regels: list[Regel]) -> list[Evaluatie]:
     """Rules in a worker process, on the scenarios it inherited from its parent."""
-    return [evalueer(_TAAK["sc"], r, _TAAK["reserve"], netto=_TAAK["netto"]) for r in regels]
+    return _in_volgorde(_TAAK["sc"], regels, _TAAK["reserve"], _TAAK["netto"])
+
+
+def _in_volgorde(sc: Scenarios, regels: Sequence[Regel], reserve: float,
+                 netto: bool) -> list[Evaluatie]:  # fmt: skip
+    """The rules one after the other in this process, on one set of scratch arrays."""
+    ruimte = Werkruimte()
+    return [evalueer(sc, r, reserve, netto=netto, ruimte=ruimte) for r in regels]
 
 
 def _groepen(sc: Scenarios, regels: Sequence[Regel], aantal: int) -> list[list[int]]:
@@ -74,7 +82,7 @@ def evalueer_alle(
     # one BLAS thread each: the workers are the parallelism (a forked child inherits it)
     with threadpool_limits(limits=1, user_api="blas"):
         if werkers == 1 or klein or "fork" not in multiprocessing.get_all_start_methods():
-            return [evalueer(sc, r, reserve, netto=netto) for r in regels]
+            return _in_volgorde(sc, regels, reserve, netto)
         eigen, *anderen = _groepen(sc, regels, werkers)
         uit: dict[int, Evaluatie] = {}
         _TAAK.update(sc=sc, reserve=reserve, netto=netto)
@@ -82,7 +90,8 @@ def evalueer_alle(
             context = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(werkers - 1, mp_context=context) as pool:
                 taken = [pool.submit(_evalueer_taak, [regels[i] for i in g]) for g in anderen]
-                uit |= {i: evalueer(sc, regels[i], reserve, netto=netto) for i in eigen}
+                eigen_uit = _in_volgorde(sc, [regels[i] for i in eigen], reserve, netto)
+                uit |= dict(zip(eigen, eigen_uit, strict=True))
                 for g, taak in zip(anderen, taken, strict=True):
                     uit |= dict(zip(g, taak.result(), strict=True))
         finally:
