@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import math
+import os
 from fractions import Fraction
 
 import numpy as np
@@ -197,6 +198,40 @@ def test_rules_give_the_same_sums_in_pieces_and_in_worker_processes(monkeypatch)
     groepen = werkverdeling._groepen(sc, regels, 2)
     assert sorted(i for g in groepen for i in g) == list(range(len(regels)))
     assert [3] in groepen
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="forked children only where fork exists")
+def test_an_error_in_a_forked_child_reaches_the_caller(monkeypatch):
+    """A rule that fails in the child raises the child's own error here, and the child is
+    waited for (no process left behind)."""
+    from plafond.montecarlo import evaluatie, kandidaten, werkverdeling
+
+    case = case_from_dict(_referentie_data())
+    sc = evaluatie.trek(case, N, seed=SEED)
+    regels = [kandidaten.regel_bij_plafond(sc, p) for p in (12_900_000.0, 13_150_000.0)]
+    ouder, echt = os.getpid(), werkverdeling.evalueer
+
+    def alleen_hier(*args, **kwargs):
+        if os.getpid() != ouder:
+            raise ValueError("kapot in het kind")
+        return echt(*args, **kwargs)
+
+    kinderen, fork = [], os.fork
+
+    def fork_en_onthoud() -> int:
+        pid = fork()
+        if pid:
+            kinderen.append(pid)
+        return pid
+
+    monkeypatch.setattr(werkverdeling, "evalueer", alleen_hier)
+    monkeypatch.setattr(werkverdeling, "PROCESSEN_VANAF", 1)
+    monkeypatch.setattr(os, "fork", fork_en_onthoud)
+    with pytest.raises(ValueError, match="kapot in het kind"):
+        werkverdeling.evalueer_alle(sc, regels)
+    assert len(kinderen) == 1
+    with pytest.raises(ChildProcessError):
+        os.waitpid(kinderen[0], os.WNOHANG)  # already waited for: no such child any more
 
 
 @pytest.mark.parametrize("partners", [3, 40])
