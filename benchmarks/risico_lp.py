@@ -11,7 +11,7 @@ For each S the reference case's scenario rows are drawn (montecarlo, not timed),
   solved, so the ratio is the cost of building through Pyomo and of the extraction on top
   of HiGHS's own work.
 
-Each is the best of seven, the two taken in turn (end to end, highspy, end to end, ...) with
+Each is the best of fifteen, the two taken in turn (end to end, highspy, end to end, ...) with
 the previous run's garbage collected before each, so both see the same spells of the VM.
 
 Both objectives must agree to 1e-6 (relative). The CVaR limit is 98 % of the
@@ -33,7 +33,7 @@ from plafond.optimize.risico import RisicoEis, allocate_risico, build_risico_mod
 from plafond.risico import risico_scenarios
 
 #: Runs per measurement, the shortest counts (this VM's timings vary by 20-40 % run to run).
-KEER = 7
+KEER = 15
 
 
 def raw(lp: highspy.HighsLp) -> float:
