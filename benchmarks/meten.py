@@ -17,16 +17,7 @@ def beste(f: Callable[[], T], keer: int = 3, *, opruimen: bool = False) -> tuple
     freed by the cyclic collector (0,2–0,3 s at 1.000 scenario rows), which would
     otherwise land in whichever run comes next; a CLI run exits without it.
     """
-    tijden: list[float] = []
-    uit: T | None = None
-    for _ in range(keer):
-        uit = None
-        if opruimen:
-            gc.collect()
-        t = time.perf_counter()
-        uit = f()
-        tijden.append(time.perf_counter() - t)
-    return min(tijden), uit  # type: ignore[return-value]
+    return naast_elkaar([f], keer, opruimen=opruimen)[0]  # type: ignore[return-value]
 
 
 def naast_elkaar(

@@ -104,9 +104,8 @@ def evalueer_alle(
     evaluates the first group while forked child processes (:func:`_in_kind`), which
     inherit ``sc`` (nothing is copied), evaluate the others (measured: 0,23 s against 0,25 s
     with every group in a worker, on 50 plafonds at 2^20). Where the platform cannot fork
-    (Windows), or the work is small
-    (:data:`PROCESSEN_VANAF`), all rules run in this process. The results are the same
-    either way.
+    (Windows), or the work is small (:data:`PROCESSEN_VANAF`), all rules run in this
+    process. The results are the same either way.
     """
     from threadpoolctl import threadpool_limits
 

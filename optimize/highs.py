@@ -95,11 +95,13 @@ class Matrix:
     @functools.cached_property
     def familie_rijen(self) -> dict[str, np.ndarray]:
         """The rows of each family (positions, ascending)."""
-        families = np.asarray(self.rij_familie, dtype=object)
-        namen, wie = np.unique(families, return_inverse=True) if families.size else ([], [])
-        volgorde = np.argsort(wie, kind="stable")
-        grens = np.searchsorted(np.asarray(wie)[volgorde], np.arange(len(namen) + 1))
-        return {str(f): volgorde[grens[i] : grens[i + 1]] for i, f in enumerate(namen)}
+        delen: dict[str, list[np.ndarray]] = {}
+        begin = 0
+        for naam, groep in itertools.groupby(self.rij_familie):  # a family's rows come in runs
+            eind = begin + sum(1 for _ in groep)
+            delen.setdefault(naam, []).append(np.arange(begin, eind))
+            begin = eind
+        return {naam: np.concatenate(d) for naam, d in delen.items()}
 
     def rijen(self, familie: str) -> np.ndarray:
         """The rows of ``familie`` (positions, ascending; empty when it has none)."""
