@@ -54,7 +54,6 @@ from plafond.montecarlo.motor import BLOK, Model, Ruw, werkers_standaard
 from plafond.montecarlo.paden import Paden
 from plafond.montecarlo.resultaat import SimulatieResultaat
 from plafond.montecarlo.risicodeling import Regel, centen, overschrijding, terugvordering_compact
-from plafond.montecarlo.scenarios import Scenarios
 from plafond.montecarlo.steekproef import STROOM, controleer_aantal, sampler_voor_stuk
 from plafond.montecarlo.stroom import _ALGEMEEN, _PARTNER, _plan, _scenarios, _stroom_sommen
 from plafond.montecarlo.werkruimte import Werkruimte
@@ -158,7 +157,7 @@ def _stroom(
         if t:
             kosten *= loon[t]
         if extra is not None and scen is not None:
-            sc = Scenarios(scen.volume, scen.clienten, scen.overige * niveau[t])
+            sc = replace(scen, overige=scen.overige * niveau[t])
             extra_som = extra(t, sc, kosten, begin, eind) + (extra_som if t else 0.0)
         f = niveau[t] * korting[t]
         if paden.lumpsum == "omzet" and t:

@@ -25,6 +25,7 @@ per capaciteit group and per partner run over contiguous rows (:func:`som_per_gr
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -151,13 +152,100 @@ class Geleverd:
         Volume on the wachtlijst per line (units), ``(L, m)``, or None when spill goes to
         the overige.
     cel_volume
-        Volume per cell (units), ``(N, m)``, when asked for; else None.
+        Volume per cell (units), ``(N, m)``, as a :class:`Celvolume`, when asked for; else
+        None.
     """
 
     partner_kosten: FloatArray
     overig_volume: FloatArray
     wachtlijst: FloatArray | None
-    cel_volume: FloatArray | None = None
+    cel_volume: Celvolume | None = None
+
+
+class Celvolume:
+    """The volume per cel of one block, kept as its factors: ``V_c = w_c f_g(c) pv_l(c)``.
+
+    With ``pv_l`` the partners' volume of line ``l`` ``(L, m)``, ``w_c`` the cel's share of
+    it and ``f_g`` the fraction its (partner, product) group keeps under capaciteit
+    ``(G, m)`` (1 without), a sum over a partner's cells of the volume times weights per
+    cel ``a_c`` and per line ``x_l`` (:meth:`som`) is, for a dense plan, two small matrix
+    products over lines and groups::
+
+        sum_{c of i} a_c V_c x_l(c) = sum_g Q_ig f_g sum_l A_gl (pv ⊙ x)_l,
+        A_g(c),l(c) = a_c w_c
+
+    so the ``(N, m)`` cel array is only made when an arrangement needs it per cel
+    (``np.asarray``, once, in the worker's scratch arrays). For a plan of sorted cells
+    (large cases) the cel array is the one :func:`lever` made. Array-like: ``shape``,
+    ``ndim`` and ``__array__``.
+    """
+
+    def __init__(self, plan: Leveringsplan, lijn_volume: FloatArray,
+                 behoud: FloatArray | None, cel: FloatArray | None = None,
+                 ruimte: Werkruimte | None = None) -> None:  # fmt: skip
+        self.plan, self.lijn_volume, self.behoud = plan, lijn_volume, behoud
+        self._cel, self._ruimte = cel, ruimte
+        self.shape = (plan.cel_lijn.size, lijn_volume.shape[1])
+        self.ndim = 2
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> FloatArray:
+        if self._cel is None:
+            plan = self.plan
+            cel = np.take(self.lijn_volume, plan.cel_lijn, axis=0, mode="clip",
+                          out=leeg(self._ruimte, "cel.volume", self.shape))  # fmt: skip
+            cel *= plan.cel_gewicht[:, None]
+            if self.behoud is not None:
+                cel *= np.take(self.behoud, plan.groep_van_cel, axis=0, mode="clip",
+                               out=leeg(self._ruimte, "cel.behoud", self.shape))  # fmt: skip
+            self._cel = cel
+        return self._cel if dtype is None else self._cel.astype(dtype, copy=False)
+
+    def som(self, gewicht: FloatArray, per_lijn: FloatArray | None = None) -> FloatArray:
+        """``sum_{c of i} gewicht_c V_c per_lijn_l(c)`` per partner ``(P, m)`` (class docstring).
+
+        ``gewicht`` per cel ``(N,)``; ``per_lijn`` per line and scenario ``(L, m)`` or None (1).
+        """
+        plan, ruimte = self.plan, self._ruimte
+        if plan.dicht:
+            u = self.lijn_volume
+            if per_lijn is not None:
+                u = np.multiply(u, per_lijn, out=leeg(ruimte, "celvolume.u", u.shape))
+            a = np.zeros((plan.groep_start.size, plan.lijnen))
+            a[plan.groep_van_cel, plan.cel_lijn] = gewicht * plan.cel_gewicht
+            if self.behoud is None:
+                return (plan.partner_groep @ a) @ u
+            y = np.matmul(a, u, out=leeg(ruimte, "celvolume.y", self.behoud.shape))
+            y *= self.behoud
+            return plan.partner_groep @ y
+        cel = np.asarray(self)
+        w = np.multiply(cel, gewicht[:, None], out=leeg(ruimte, "celvolume.w", cel.shape))
+        if per_lijn is not None:
+            w *= np.take(per_lijn, plan.cel_lijn, axis=0, mode="clip",
+                         out=leeg(ruimte, "celvolume.x", cel.shape))  # fmt: skip
+        return som_per_groep(w, plan.partner_start, plan.partners)
+
+
+class Clienten:
+    """Clients per cel of one block: the line's clients in proportion to the cel's volume.
+
+    ``N_c = rho_l(c) V_c`` with ``rho_l`` the clients per unit of volume of line ``l``
+    ``(L, m)`` (0 where the line has no volume). Array-like as :class:`Celvolume`; the
+    ``(N, m)`` array is made on first use.
+    """
+
+    def __init__(self, volume: Celvolume, per_volume: FloatArray,
+                 ruimte: Werkruimte | None = None) -> None:  # fmt: skip
+        self.volume, self.per_volume, self._ruimte = volume, per_volume, ruimte
+        self.shape, self.ndim = volume.shape, 2
+        self._cel: FloatArray | None = None
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> FloatArray:
+        if self._cel is None:
+            cel = np.take(self.per_volume, self.volume.plan.cel_lijn, axis=0, mode="clip",
+                          out=leeg(self._ruimte, "cel.clienten", self.shape))  # fmt: skip
+            cel *= np.asarray(self.volume)
+            self._cel = cel
+        return self._cel if dtype is None else self._cel.astype(dtype, copy=False)
 
 
 def som_per_groep(waarden: FloatArray, start: IntArray, groepen: int,
@@ -230,9 +318,9 @@ def lever(plan: Leveringsplan, volume: FloatArray, aandeel: FloatArray,
     pv *= volume
     overig = np.multiply(aandeel, volume, out=leeg(ruimte, "levering.overig", volume.shape))
     cel = None
-    if cellen or not plan.dicht:
+    if not plan.dicht:
         cel = leeg(ruimte, "levering.cel", (n_cel, m))
-        np.take(pv, plan.cel_lijn, axis=0, out=cel)
+        np.take(pv, plan.cel_lijn, axis=0, out=cel, mode="clip")
         cel *= plan.cel_gewicht[:, None]
     kosten = leeg(ruimte, "levering.kosten", (plan.partners, m))
     if plan.dicht:
@@ -244,25 +332,28 @@ def lever(plan: Leveringsplan, volume: FloatArray, aandeel: FloatArray,
     if plan.wachtlijst:
         wacht = leeg(ruimte, "lev.wacht", volume.shape)
         wacht[...] = 0.0
+    behoud = None
     if plan.begrensd and n_cel and plan.dicht:
-        _capaciteit_dicht(plan, pv, cel, kosten, overig, wacht, ruimte)
+        behoud = _capaciteit_dicht(plan, pv, kosten, overig, wacht, ruimte)
     elif plan.begrensd and n_cel:
         totaal = som_per_groep(cel, plan.groep_start, plan.groep_start.size, ruimte, "lev.totaal")
         kolommen = np.flatnonzero((totaal > plan.groep_capaciteit[:, None]).any(axis=0))
         if kolommen.size:
             _capaciteit(plan, pv, totaal, kolommen, cel, kosten, overig, wacht, ruimte)
-    return Geleverd(kosten, overig, wacht, cel)
+    celvolume = Celvolume(plan, pv, behoud, cel, ruimte) if cellen else None
+    return Geleverd(kosten, overig, wacht, celvolume)
 
 
-def _capaciteit_dicht(plan: Leveringsplan, pv: FloatArray, cel: FloatArray | None,
-                      kosten: FloatArray, overig: FloatArray, wacht: FloatArray | None,
-                      ruimte: Werkruimte | None = None) -> None:  # fmt: skip
+def _capaciteit_dicht(plan: Leveringsplan, pv: FloatArray, kosten: FloatArray,
+                      overig: FloatArray, wacht: FloatArray | None,
+                      ruimte: Werkruimte | None = None) -> FloatArray:  # fmt: skip
     """Capaciteit for few lines and partners, with small dense products, in place.
 
     With ``M`` (groups × lines) the partner shares ``w_ij`` per group, ``M_t`` the same
     times the tarief and ``Q`` (partners × groups) the group's partner: group volume
     ``T = M pv``, kept fraction ``f = min(1, K / T)``, partner cost ``Q (f ⊙ M_t pv)``
-    and spill per line ``pv ⊙ (Mᵀ (1 − f))``; the cells keep ``f`` of their volume.
+    and spill per line ``pv ⊙ (Mᵀ (1 − f))``; the cells keep ``f`` of their volume
+    (returned, ``(G, m)``, for :class:`Celvolume`).
     """
     g, m = plan.groep_start.size, pv.shape[1]
     totaal = np.matmul(plan.groep_matrix, pv, out=leeg(ruimte, "capd.t", (g, m)))
@@ -273,14 +364,11 @@ def _capaciteit_dicht(plan: Leveringsplan, pv: FloatArray, cel: FloatArray | Non
     groep_kosten = np.matmul(plan.groep_tarief_matrix, pv, out=totaal)
     groep_kosten *= behoud
     np.matmul(plan.partner_groep, groep_kosten, out=kosten)
-    np.subtract(1.0, behoud, out=behoud)
-    deel = np.matmul(plan.groep_matrix.T, behoud, out=leeg(ruimte, "capd.l", pv.shape))
+    spill = np.subtract(1.0, behoud, out=groep_kosten)
+    deel = np.matmul(plan.groep_matrix.T, spill, out=leeg(ruimte, "capd.l", pv.shape))
     deel *= pv
     (wacht if wacht is not None else overig)[...] += deel
-    if cel is not None:
-        np.subtract(1.0, behoud, out=behoud)
-        cel *= np.take(behoud, plan.groep_van_cel, axis=0,
-                       out=leeg(ruimte, "capd.cel", cel.shape))  # fmt: skip
+    return behoud
 
 
 def _capaciteit(plan: Leveringsplan, pv: FloatArray, totaal: FloatArray, kolommen: IntArray,
@@ -302,15 +390,15 @@ def _capaciteit(plan: Leveringsplan, pv: FloatArray, totaal: FloatArray, kolomme
     if alle and cel is not None:
         c[...] = cel
     else:
-        np.take(pv if alle else pv[:, kolommen], plan.cel_lijn, axis=0, out=c)
+        np.take(pv if alle else pv[:, kolommen], plan.cel_lijn, axis=0, out=c, mode="clip")
         c *= plan.cel_gewicht[:, None]
     spill = leeg(ruimte, "cap.spill", (n_cel, k))
-    np.take(behoud, plan.groep_van_cel, axis=0, out=spill)
+    np.take(behoud, plan.groep_van_cel, axis=0, out=spill, mode="clip")
     np.subtract(1.0, spill, out=spill)
     spill *= c
     gewogen = np.multiply(spill, plan.cel_tarief[:, None], out=leeg(ruimte, "cap.w", spill.shape))
     per_partner = som_per_groep(gewogen, plan.partner_start, plan.partners, ruimte, "cap.p")
-    np.take(spill, plan.lijn_volgorde, axis=0, out=gewogen)
+    np.take(spill, plan.lijn_volgorde, axis=0, out=gewogen, mode="clip")
     per_lijn = som_per_groep(gewogen, plan.lijn_start, plan.lijnen, ruimte, "cap.l")
     if alle:
         kosten -= per_partner

@@ -14,12 +14,16 @@ the same arrays as its sample.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
+
+if TYPE_CHECKING:
+    from plafond.montecarlo.levering import Celvolume, Clienten
 
 
 @dataclass(frozen=True)
@@ -89,14 +93,17 @@ class Scenarios:
     Attributes
     ----------
     volume
-        Volume delivered per cel (units), ``(N, m)``.
+        Volume delivered per cel (units), ``(N, m)``: an array, or from the engine a
+        :class:`~montecarlo.levering.Celvolume` (array-like, kept as its factors per line
+        and group, with a fast sum per partner).
     clienten
-        Clients per cel (the line's clients in proportion to the cel's volume), ``(N, m)``.
+        Clients per cel (the line's clients in proportion to the cel's volume), ``(N, m)``:
+        an array, or from the engine a :class:`~montecarlo.levering.Clienten`.
     overige
         Overige uitgaven C per pot (euro), ``(K, m)``: paid per unit whatever the
         partners' arrangement.
     """
 
-    volume: FloatArray
-    clienten: FloatArray
+    volume: FloatArray | Celvolume
+    clienten: FloatArray | Clienten
     overige: FloatArray

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 from numpy.typing import NDArray
 from plafond.montecarlo.copula import factor
-from plafond.montecarlo.levering import aandelen, lever
+from plafond.montecarlo.levering import Clienten, aandelen, lever
 from plafond.montecarlo.lijnen import Lijnen, gevouwen_factor
 from plafond.montecarlo.risicodeling import centen, pot_overschrijding, terugvordering_compact
 from plafond.montecarlo.scenarios import Scenarios
@@ -226,13 +226,11 @@ def _scenarios(
         return uitgaven, kosten, None
     # the cel arrays live in ``ruimte`` (valid until the worker's next piece, which is all
     # the arrangements need); a cel's clients are its line's in proportion to its volume
-    cel_volume = geleverd.cel_volume
     per_eenheid = np.maximum(waarden[nc:], 0.0, out=ruimte("cel.n_lijn", volume.shape))
     np.divide(per_eenheid, volume, out=per_eenheid, where=volume > 0)  # else × a cel volume 0
-    clienten = np.take(per_eenheid, lp.cel_lijn, axis=0, out=ruimte("cel.clienten",
-                                                                    cel_volume.shape))  # fmt: skip
-    clienten *= cel_volume
-    return uitgaven, kosten, Scenarios(cel_volume, clienten, overige)
+    cel_volume = geleverd.cel_volume
+    return uitgaven, kosten, Scenarios(cel_volume, Clienten(cel_volume, per_eenheid, ruimte),
+                                       overige)  # fmt: skip
 
 
 def _schok(model: Model, z: FloatArray, rij: int, ruimte: Werkruimte) -> FloatArray | float | None:

@@ -32,33 +32,37 @@ from plafond.montecarlo.verzamelaar import (
     VerzamelaarJaren,
     delen,
 )
+from plafond.montecarlo.werkruimte import Werkruimte
 
 if TYPE_CHECKING:
     from plafond.cases import Case
     from plafond.cases.levering import Variant
 
 FloatArray = NDArray[np.float64]
-Functie = Callable[[Scenarios], FloatArray]
+Functie = Callable[[Scenarios, Werkruimte], FloatArray]
 
 #: The comparison without ``varianten`` in the case.
 STANDAARD_VARIANTEN = ("pxq", "lumpsum", "populatie")
 
 
 def _functie(variant: Variant, case: Case, model: Model) -> Functie:
-    """The arrangement as a function of one stroom's scenario arrays → ``(P, m)`` euro."""
+    """The arrangement as a function of one stroom's scenario arrays (and the worker's scratch
+    arrays) → ``(P, m)`` euro."""
     cellen = model.cellen
     soort = variant.soort
     if soort == "pxq":
-        return lambda sc: pxq.betaling(sc.volume, cellen)
+        return lambda sc, _: pxq.betaling(sc.volume, cellen)
     if soort == "lumpsum":
-        return lambda sc: lumpsum.betaling(sc.overige, model.vaste_uitgaven, model.lumpsum,
+        return lambda sc, _: lumpsum.betaling(sc.overige, model.vaste_uitgaven, model.lumpsum,
                                            model.regel, model.reeds_betaald)  # fmt: skip
     if soort == "tweedelig":
-        return lambda sc: tweedelig.betaling(sc.volume, cellen, variant.vast, variant.variabel)
+        return lambda sc, _: tweedelig.betaling(sc.volume, cellen, variant.vast, variant.variabel)
     if soort == "staffel":
-        return lambda sc: staffel.betaling(sc.volume, cellen, variant.grenzen, variant.tarieven)
+        return lambda sc, r: staffel.betaling(
+            sc.volume, cellen, variant.grenzen, variant.tarieven, r
+        )
     if soort == "bandbreedte":
-        return lambda sc: bandbreedte.betaling(
+        return lambda sc, _: bandbreedte.betaling(
             sc.volume, sc.clienten, cellen, minimum=variant.minimum, maximum=variant.maximum,
             boven=variant.boven, evaluatie=variant.evaluatie,
         )  # fmt: skip
@@ -74,7 +78,7 @@ def _functie(variant: Variant, case: Case, model: Model) -> Functie:
     reeds = 0.0 if model.reeds_betaald is None else float(model.reeds_betaald.sum())
     totaal = float(model.lumpsum.sum()) + reeds if variant.totaal is None else variant.totaal
     budget = populatie.budget_per_cel(cellen, gewicht, totaal)
-    return lambda sc: populatie.betaling(sc.volume, cellen, budget, corridor=variant.corridor,
+    return lambda sc, _: populatie.betaling(sc.volume, cellen, budget, corridor=variant.corridor,
                                          nacalculatie=variant.nacalculatie)  # fmt: skip
 
 

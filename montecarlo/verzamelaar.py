@@ -33,7 +33,7 @@ from plafond.montecarlo.scenarios import Scenarios
 from plafond.montecarlo.werkruimte import Werkruimte
 
 FloatArray = NDArray[np.float64]
-Functie = Callable[[Scenarios], FloatArray]
+Functie = Callable[[Scenarios, Werkruimte], FloatArray]
 
 #: Per row and stroom, the results up to this quantile of a subsample are kept for the p5.
 KANDIDATEN = 0.10
@@ -80,7 +80,8 @@ class Verzamelaar:
     Parameters
     ----------
     functies
-        One function per arrangement: a stroom's :class:`Scenarios` → payment ``(P, m)``.
+        One function per arrangement: a stroom's :class:`Scenarios` and the worker's scratch
+        arrays → payment ``(P, m)``.
     n, partners
         Scenarios and partners.
     plafond
@@ -115,7 +116,7 @@ class Verzamelaar:
         r = self._ruimte()("r", (self.k, self.p, eind - begin))
         betaling = np.empty((self.k, self.p))
         for k, f in enumerate(self.functies):
-            b = f(sc)
+            b = f(sc, self._ruimte())
             np.add(b.sum(axis=0), c, out=self.gemeente[k, begin:eind])
             np.subtract(b, kosten, out=r[k])
             betaling[k] = b.sum(axis=1)
@@ -199,7 +200,7 @@ class VerzamelaarJaren(Verzamelaar):
         else:
             r, betaling, k_som = self._lopend.pop(begin)
         for k, f in enumerate(self.per_jaar[t]):
-            b = f(sc)
+            b = f(sc, self._ruimte())
             self.gemeente[k, begin:eind] += b.sum(axis=0) + c
             r[k] += b - kosten
             betaling[k] += b.sum(axis=1)

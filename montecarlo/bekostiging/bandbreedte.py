@@ -24,6 +24,16 @@ the evaluation::
     betaling_c = t_c × (1/4 B_c - 1/4 max(H_min - H_c, 0) + 3/4 H_c
                         + (boven - 3/4) max(H_c - H_max, 0))
 
+In the engine's scenarios a cel's clients are its line's in proportion to its volume,
+``N_c = rho_l V_c``, and ``h_c`` is its line's ``h_l``, so with ``u_l = h_l rho_l`` (the
+budgeted hours per hour delivered) every term is the volume times a factor per line::
+
+    betaling_c = t_c V_c × (u_l - max(minimum u_l - 1, 0) + boven max(1 - maximum u_l, 0))
+
+(with the evaluation: ``1/4 (u_l - max(minimum u_l - 1, 0)) + 3/4 + (boven - 3/4)
+max(1 - maximum u_l, 0)``); :func:`termen` then sums it per partner without cel arrays
+(:class:`~montecarlo.bekostiging.termen.PerLijn`).
+
 The number of clients is the gemeente's (indicated clients); the partner bears the hours
 per client inside the band, the gemeente the number of clients and part of the hours
 outside it.
@@ -33,7 +43,7 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import NDArray
-from plafond.montecarlo.bekostiging.termen import Termen
+from plafond.montecarlo.bekostiging.termen import PerLijn, Termen
 from plafond.montecarlo.scenarios import Cellen, kolom
 
 FloatArray = NDArray[np.float64]
@@ -51,6 +61,9 @@ def termen(volume: FloatArray, clienten: FloatArray, cellen: Cellen, *, minimum:
     """The bandbreedte as :class:`~montecarlo.bekostiging.termen.Termen` (module docstring:
     the budget ``B = N h`` enters through the clients with weight ``t h``)."""
     d, t, h = volume.ndim, cellen.tarief, cellen.volume_per_client
+    per_lijn = _per_lijn(volume, clienten, h, minimum, maximum, boven, evaluatie)
+    if per_lijn is not None:
+        return Termen(((t, PerLijn(volume, per_lijn)),))
     onder = np.multiply(clienten, kolom(minimum * h, d))  # H_min, then max(H_min - H, 0)
     onder -= volume
     np.maximum(onder, 0.0, out=onder)
@@ -61,6 +74,38 @@ def termen(volume: FloatArray, clienten: FloatArray, cellen: Cellen, *, minimum:
         return Termen(((t * h, clienten), (-t, onder), (boven * t, erboven)))
     return Termen(((0.25 * t * h, clienten), (-0.25 * t, onder), (0.75 * t, volume),
                    ((boven - 0.75) * t, erboven)))  # fmt: skip
+
+
+def _per_lijn(volume: object, clienten: object, h: FloatArray, minimum: float, maximum: float,
+              boven: float, evaluatie: bool) -> FloatArray | None:  # fmt: skip
+    """The factor per line of the engine's scenarios (module docstring), or None."""
+    from plafond.montecarlo.levering import Celvolume, Clienten
+
+    if not (isinstance(clienten, Clienten) and isinstance(volume, Celvolume)
+            and clienten.volume is volume):  # fmt: skip
+        return None
+    cel_lijn = volume.plan.cel_lijn
+    h_lijn = np.zeros(volume.plan.lijnen)
+    h_lijn[cel_lijn] = h
+    if not np.array_equal(h_lijn[cel_lijn], h):
+        return None
+    u = np.multiply(clienten.per_volume, h_lijn[:, None])
+    onder = np.multiply(u, minimum)
+    onder -= 1.0
+    np.maximum(onder, 0.0, out=onder)
+    erboven = np.multiply(u, -maximum)
+    erboven += 1.0
+    np.maximum(erboven, 0.0, out=erboven)
+    if evaluatie:
+        u -= onder
+        u *= 0.25
+        u += 0.75
+        erboven *= boven - 0.75
+    else:
+        u -= onder
+        erboven *= boven
+    u += erboven
+    return u
 
 
 def per_cel(volume: FloatArray, clienten: FloatArray, cellen: Cellen, *, minimum: float,

@@ -23,19 +23,23 @@ import numpy as np
 from numpy.typing import NDArray
 from plafond.montecarlo.bekostiging.termen import Termen
 from plafond.montecarlo.scenarios import Cellen, kolom
+from plafond.montecarlo.werkruimte import Werkruimte, leeg
 
 FloatArray = NDArray[np.float64]
 
 
 def termen(volume: FloatArray, cellen: Cellen, grenzen: Sequence[float],
-           tarieven: Sequence[float]) -> Termen:  # fmt: skip
-    """The staffel as :class:`~montecarlo.bekostiging.termen.Termen` (module docstring)."""
+           tarieven: Sequence[float], ruimte: Werkruimte | None = None) -> Termen:  # fmt: skip
+    """The staffel as :class:`~montecarlo.bekostiging.termen.Termen` (module docstring).
+
+    ``ruimte``: scratch arrays for the steps (:mod:`montecarlo.werkruimte`).
+    """
     if len(tarieven) != len(grenzen) + 1:
         raise ValueError("staffel: tarieven vraagt één waarde meer dan grenzen")
     ev = kolom(cellen.verwacht_volume, volume.ndim)
     lineair = [(tarieven[0] * cellen.tarief, volume)]
     for k, g in enumerate(grenzen, start=1):
-        boven = np.subtract(volume, g * ev)
+        boven = np.subtract(volume, g * ev, out=leeg(ruimte, f"staffel.{k}", volume.shape))
         np.maximum(boven, 0.0, out=boven)
         lineair.append(((tarieven[k] - tarieven[k - 1]) * cellen.tarief, boven))
     return Termen(lineair)
@@ -48,6 +52,7 @@ def per_cel(volume: FloatArray, cellen: Cellen, grenzen: Sequence[float],
 
 
 def betaling(volume: FloatArray, cellen: Cellen, grenzen: Sequence[float],
-             tarieven: Sequence[float]) -> FloatArray:  # fmt: skip
+             tarieven: Sequence[float],
+             ruimte: Werkruimte | None = None) -> FloatArray:  # fmt: skip
     """Payment per partner (euro), ``(P, ...)``."""
-    return termen(volume, cellen, grenzen, tarieven).per_partner(cellen, volume.shape)
+    return termen(volume, cellen, grenzen, tarieven, ruimte).per_partner(cellen, volume.shape)

@@ -16,12 +16,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 from plafond.montecarlo.scenarios import Cellen, kolom
 
 FloatArray = NDArray[np.float64]
+
+if TYPE_CHECKING:
+    from plafond.montecarlo.levering import Celvolume
 
 
 @dataclass(frozen=True)
@@ -45,21 +49,29 @@ class Termen:
         if self.vast is not None:
             uit += kolom(self.vast, len(vorm))
         for w, phi in self.lineair:
-            uit += kolom(np.broadcast_to(w, vorm[:1]), len(vorm)) * phi
+            uit += kolom(np.broadcast_to(w, vorm[:1]), len(vorm)) * np.asarray(phi)
         return uit
 
     def per_partner(self, cellen: Cellen, vorm: tuple[int, ...]) -> FloatArray:
         """The payment per partner (euro), ``(P, ...)`` for cel arrays of shape ``vorm``.
 
         A partner's cells are consecutive rows, so its sum of ``w_f phi_f`` is one
-        vector-matrix product over its own rows (each cel array is read once).
+        vector-matrix product over its own rows (each cel array is read once). A term on
+        the engine's volume (:class:`~montecarlo.levering.Celvolume`), or on it times a
+        factor per line (:class:`PerLijn`), is summed from its factors without the cel
+        array (:meth:`~montecarlo.levering.Celvolume.som`).
         """
+        from plafond.montecarlo.levering import Celvolume
+
         p, n = len(cellen.partners), vorm[0]
         uit = np.zeros((p, int(np.prod(vorm[1:], dtype=np.int64))))
         grenzen = cellen.partner_grenzen
         for w, phi in self.lineair:
             w_ = np.broadcast_to(np.asarray(w, dtype=np.float64), (n,))
-            plat = phi.reshape(n, -1)
+            if isinstance(phi, Celvolume | PerLijn):
+                uit += phi.som(w_)
+                continue
+            plat = np.asarray(phi).reshape(n, -1)
             for i in range(p):
                 a, b = grenzen[i], grenzen[i + 1]
                 if b > a:
@@ -67,3 +79,32 @@ class Termen:
         if self.vast is not None:
             uit += np.bincount(cellen.partner, weights=self.vast, minlength=p)[:, None]
         return uit.reshape((p,) + vorm[1:])
+
+
+@dataclass(frozen=True)
+class PerLijn:
+    """The engine's volume times a factor per line: ``V_c x_l(c)``, ``(N, m)`` array-like.
+
+    Attributes
+    ----------
+    volume
+        The cel volumes (:class:`~montecarlo.levering.Celvolume`).
+    per_lijn
+        ``x`` per line and scenario, ``(L, m)``.
+    """
+
+    volume: Celvolume
+    per_lijn: FloatArray
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.volume.shape
+
+    def som(self, gewicht: FloatArray) -> FloatArray:
+        """``sum_{c of i} gewicht_c V_c x_l(c)`` per partner, ``(P, m)``."""
+        return self.volume.som(gewicht, self.per_lijn)
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> FloatArray:
+        x = np.take(self.per_lijn, self.volume.plan.cel_lijn, axis=0)
+        x *= np.asarray(self.volume)
+        return x if dtype is None else x.astype(dtype, copy=False)

@@ -124,7 +124,7 @@ def test_capaciteit_spill_by_hand(wachtlijst, dicht, monkeypatch):
     f = 800.0 / 880.0
     spill_g1, spill_g2 = 480.0 * (1 - f), 400.0 * (1 - f)
     # scenario 2: p1 delivers 240 + 200 = 440 <= 800: nothing spills
-    cel = {(int(p), int(j)): uit.cel_volume[k] for k, (p, j) in
+    cel = {(int(p), int(j)): np.asarray(uit.cel_volume)[k] for k, (p, j) in
            enumerate(zip(plan.cel_partner, plan.cel_lijn, strict=True))}  # fmt: skip
     np.testing.assert_allclose(cel[(0, 0)], [480.0 * f, 240.0], rtol=1e-12)
     np.testing.assert_allclose(cel[(0, 1)], [400.0 * f, 200.0], rtol=1e-12)

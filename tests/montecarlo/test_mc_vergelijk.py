@@ -100,7 +100,7 @@ class _Alles:
     def __call__(self, sc, kosten, begin, eind):
         c = sc.overige.sum(axis=0)
         for k, f in enumerate(self.functies):
-            b = f(sc)
+            b = f(sc, None)
             self.g[k, begin:eind] = b.sum(axis=0) + c
             self.r[k, :, begin:eind] = b - kosten
         return np.zeros(0)
