@@ -51,20 +51,21 @@ def _functie(variant: Variant, case: Case, model: Model) -> Functie:
     cellen = model.cellen
     soort = variant.soort
     if soort == "pxq":
-        return lambda sc, _: pxq.betaling(sc.volume, cellen)
+        return lambda sc, r: pxq.betaling(sc.volume, cellen, r)
     if soort == "lumpsum":
-        return lambda sc, _: lumpsum.betaling(sc.overige, model.vaste_uitgaven, model.lumpsum,
-                                           model.regel, model.reeds_betaald)  # fmt: skip
+        return lambda sc, r: lumpsum.betaling(sc.overige, model.vaste_uitgaven, model.lumpsum,
+                                              model.regel, model.reeds_betaald, r)  # fmt: skip
     if soort == "tweedelig":
-        return lambda sc, _: tweedelig.betaling(sc.volume, cellen, variant.vast, variant.variabel)
+        return lambda sc, r: tweedelig.betaling(sc.volume, cellen, variant.vast, variant.variabel,
+                                                r)  # fmt: skip
     if soort == "staffel":
         return lambda sc, r: staffel.betaling(
             sc.volume, cellen, variant.grenzen, variant.tarieven, r
         )
     if soort == "bandbreedte":
-        return lambda sc, _: bandbreedte.betaling(
+        return lambda sc, r: bandbreedte.betaling(
             sc.volume, sc.clienten, cellen, minimum=variant.minimum, maximum=variant.maximum,
-            boven=variant.boven, evaluatie=variant.evaluatie,
+            boven=variant.boven, evaluatie=variant.evaluatie, ruimte=r,
         )  # fmt: skip
     w = variant.gewichten
     g = case.gebieden
@@ -78,8 +79,9 @@ def _functie(variant: Variant, case: Case, model: Model) -> Functie:
     reeds = 0.0 if model.reeds_betaald is None else float(model.reeds_betaald.sum())
     totaal = float(model.lumpsum.sum()) + reeds if variant.totaal is None else variant.totaal
     budget = populatie.budget_per_cel(cellen, gewicht, totaal)
-    return lambda sc, _: populatie.betaling(sc.volume, cellen, budget, corridor=variant.corridor,
-                                         nacalculatie=variant.nacalculatie)  # fmt: skip
+    return lambda sc, r: populatie.betaling(sc.volume, cellen, budget, corridor=variant.corridor,
+                                            nacalculatie=variant.nacalculatie,
+                                            ruimte=r)  # fmt: skip
 
 
 def kies_varianten(case: Case, namen: Sequence[str] | None = None) -> dict[str, Variant]:

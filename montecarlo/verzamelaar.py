@@ -112,19 +112,27 @@ class Verzamelaar:
         return ruimte
 
     def __call__(self, sc: Scenarios, kosten: FloatArray, begin: int, eind: int) -> FloatArray:
+        ruimte = self._ruimte()
         c = sc.overige.sum(axis=0)
-        r = self._ruimte()("r", (self.k, self.p, eind - begin))
+        r = ruimte("r", (self.k, self.p, eind - begin))
         betaling = np.empty((self.k, self.p))
         for k, f in enumerate(self.functies):
-            b = f(sc, self._ruimte())
-            np.add(b.sum(axis=0), c, out=self.gemeente[k, begin:eind])
+            b = f(sc, ruimte)
+            np.add.reduce(b, axis=0, out=self.gemeente[k, begin:eind])
+            self.gemeente[k, begin:eind] += c
             np.subtract(b, kosten, out=r[k])
             betaling[k] = b.sum(axis=1)
-        return self._sommen(betaling, kosten.sum(axis=1), r, begin, eind)
+        # the partners' summed result: G_k - C - sum_i kosten_i
+        c += np.add.reduce(kosten, axis=0)
+        a = np.subtract(self.gemeente[:, begin:eind], c, out=ruimte("a", (self.k, eind - begin)))
+        return self._sommen(betaling, kosten.sum(axis=1), r, a, begin, eind)
 
-    def _sommen(self, betaling: FloatArray, kosten: FloatArray, r: FloatArray, begin: int,
-                eind: int) -> FloatArray:  # fmt: skip
-        """The stroom's rows (:func:`indeling`) from its results ``r`` ``(K, P, m)``.
+    def _sommen(self, betaling: FloatArray, kosten: FloatArray, r: FloatArray, a: FloatArray,
+                begin: int, eind: int) -> FloatArray:  # fmt: skip
+        """The stroom's rows (:func:`indeling`) from its results ``r`` ``(K, P, m)``, their sum
+        over the partners ``a`` ``(K, m)``, and the payments and costs summed per partner.
+
+        ``sum R_ki = betaling_ki - kosten_i`` needs no pass over ``r``.
 
         ``G`` and the differences ``G_l - G_k`` come from the stroom's mean ``mu`` and the
         centred Gram matrix ``C = (G - mu)(G - mu)^T``: ``sum G_k = m mu_k``, ``sum G_k^2 =
@@ -135,7 +143,6 @@ class Verzamelaar:
         g = self.gemeente[:, begin:eind]
         m = g.shape[1]
         rr = r.reshape(self.k * self.p, m)
-        a = np.add.reduce(r, axis=1, out=ruimte("a", (self.k, m)))
         mu = g.mean(axis=1)
         gc = np.subtract(g, mu[:, None], out=ruimte("gc", g.shape))
         gram = gc @ gc.T
@@ -146,7 +153,7 @@ class Verzamelaar:
         self._bewaar_onderkant(rr, begin)
         return np.concatenate([
             betaling.ravel(), kosten,
-            rr.sum(axis=1), _kwadraten(rr), [np.count_nonzero(x) for x in verlies],
+            (betaling - kosten).ravel(), _kwadraten(rr), [np.count_nonzero(x) for x in verlies],
             a.sum(axis=1), _kwadraten(a),
             m * mu, np.diag(gram) + m * mu**2, [np.count_nonzero(x) for x in boven],
             m * dmu,
@@ -155,14 +162,18 @@ class Verzamelaar:
         ])  # fmt: skip
 
     def _bewaar_onderkant(self, rr: FloatArray, begin: int) -> None:
-        """Keep every row's values up to its threshold: the subsample's ``kandidaten`` quantile."""
+        """Keep every row's values up to its threshold: the ``kandidaten`` quantile of a
+        subsample of the first stroom this thread sees (any threshold keeps the p5 exact, or
+        :meth:`p5` says it was too small)."""
         if self.kandidaten >= 1.0:
             drempel = np.full(rr.shape[0], np.inf)
             self.onderkant[begin] = (drempel, [rij.copy() for rij in rr])
             return
-        proef = rr[:, :: max(1, rr.shape[1] // PROEF)]
-        i = min(int(self.kandidaten * proef.shape[1]), proef.shape[1] - 1)
-        drempel = np.partition(proef, i, axis=1)[:, i]
+        drempel = getattr(self._lokaal, "drempel", None)
+        if drempel is None:
+            proef = rr[:, :: max(1, rr.shape[1] // PROEF)]
+            i = min(int(self.kandidaten * proef.shape[1]), proef.shape[1] - 1)
+            drempel = self._lokaal.drempel = np.partition(proef, i, axis=1)[:, i]
         deel = [np.compress(rij <= t, rij) for rij, t in zip(rr, drempel, strict=True)]
         self.onderkant[begin] = (drempel, deel)
 
@@ -208,4 +219,5 @@ class VerzamelaarJaren(Verzamelaar):
         if t < len(self.per_jaar) - 1:
             self._lopend[begin] = (r, betaling, k_som)
             return np.zeros(self.rijen)
-        return self._sommen(betaling, k_som, r, begin, eind)
+        a = np.add.reduce(r, axis=1)
+        return self._sommen(betaling, k_som, r, a, begin, eind)

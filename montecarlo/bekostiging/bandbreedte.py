@@ -45,6 +45,7 @@ import numpy as np
 from numpy.typing import NDArray
 from plafond.montecarlo.bekostiging.termen import PerLijn, Termen
 from plafond.montecarlo.scenarios import Cellen, kolom
+from plafond.montecarlo.werkruimte import Werkruimte, leeg
 
 FloatArray = NDArray[np.float64]
 
@@ -57,11 +58,12 @@ def uren(uren_: FloatArray, budget: FloatArray, minimum: float, maximum: float,
 
 
 def termen(volume: FloatArray, clienten: FloatArray, cellen: Cellen, *, minimum: float,
-           maximum: float, boven: float, evaluatie: bool = False) -> Termen:  # fmt: skip
+           maximum: float, boven: float, evaluatie: bool = False,
+           ruimte: Werkruimte | None = None) -> Termen:  # fmt: skip
     """The bandbreedte as :class:`~montecarlo.bekostiging.termen.Termen` (module docstring:
     the budget ``B = N h`` enters through the clients with weight ``t h``)."""
     d, t, h = volume.ndim, cellen.tarief, cellen.volume_per_client
-    per_lijn = _per_lijn(volume, clienten, h, minimum, maximum, boven, evaluatie)
+    per_lijn = _per_lijn(volume, clienten, h, minimum, maximum, boven, evaluatie, ruimte)
     if per_lijn is not None:
         return Termen(((t, PerLijn(volume, per_lijn)),))
     onder = np.multiply(clienten, kolom(minimum * h, d))  # H_min, then max(H_min - H, 0)
@@ -77,7 +79,8 @@ def termen(volume: FloatArray, clienten: FloatArray, cellen: Cellen, *, minimum:
 
 
 def _per_lijn(volume: object, clienten: object, h: FloatArray, minimum: float, maximum: float,
-              boven: float, evaluatie: bool) -> FloatArray | None:  # fmt: skip
+              boven: float, evaluatie: bool,
+              ruimte: Werkruimte | None = None) -> FloatArray | None:  # fmt: skip
     """The factor per line of the engine's scenarios (module docstring), or None."""
     from plafond.montecarlo.levering import Celvolume, Clienten
 
@@ -89,11 +92,12 @@ def _per_lijn(volume: object, clienten: object, h: FloatArray, minimum: float, m
     h_lijn[cel_lijn] = h
     if not np.array_equal(h_lijn[cel_lijn], h):
         return None
-    u = np.multiply(clienten.per_volume, h_lijn[:, None])
-    onder = np.multiply(u, minimum)
+    vorm = clienten.per_volume.shape
+    u = np.multiply(clienten.per_volume, h_lijn[:, None], out=leeg(ruimte, "band.u", vorm))
+    onder = np.multiply(u, minimum, out=leeg(ruimte, "band.onder", vorm))
     onder -= 1.0
     np.maximum(onder, 0.0, out=onder)
-    erboven = np.multiply(u, -maximum)
+    erboven = np.multiply(u, -maximum, out=leeg(ruimte, "band.boven", vorm))
     erboven += 1.0
     np.maximum(erboven, 0.0, out=erboven)
     if evaluatie:
@@ -116,7 +120,9 @@ def per_cel(volume: FloatArray, clienten: FloatArray, cellen: Cellen, *, minimum
 
 
 def betaling(volume: FloatArray, clienten: FloatArray, cellen: Cellen, *, minimum: float,
-             maximum: float, boven: float, evaluatie: bool = False) -> FloatArray:  # fmt: skip
-    """Payment per partner (euro), ``(P, ...)``."""
+             maximum: float, boven: float, evaluatie: bool = False,
+             ruimte: Werkruimte | None = None) -> FloatArray:  # fmt: skip
+    """Payment per partner (euro), ``(P, ...)``; ``ruimte`` as :func:`~.pxq.betaling`."""
     return termen(volume, clienten, cellen, minimum=minimum, maximum=maximum, boven=boven,
-                  evaluatie=evaluatie).per_partner(cellen, volume.shape)  # fmt: skip
+                  evaluatie=evaluatie, ruimte=ruimte).per_partner(cellen, volume.shape,
+                                                                  ruimte)  # fmt: skip

@@ -18,24 +18,30 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 from plafond.montecarlo.risicodeling import Regel, centen, terugvordering_compact
+from plafond.montecarlo.werkruimte import Werkruimte, leeg
 
 FloatArray = NDArray[np.float64]
 
 
-def terugvordering(uitgaven: FloatArray, regel: Regel) -> FloatArray:
+def terugvordering(uitgaven: FloatArray, regel: Regel,
+                   ruimte: Werkruimte | None = None) -> FloatArray:  # fmt: skip
     """The rule's terugvordering per partner (euro), ``(P, m)``, for spending ``(K, m)``.
 
     The same computation as the engine's (spending to whole cents, the compact rule), so
-    the figures equal those of ``simulate`` bit for bit.
+    the figures equal those of ``simulate`` bit for bit. ``ruimte``: scratch arrays
+    (:mod:`montecarlo.werkruimte`); the result lives there.
     """
-    wie, deel_c = terugvordering_compact(centen(uitgaven), regel)
-    uit = np.zeros((regel.partners, uitgaven.shape[-1]))
+    c = centen(uitgaven, out=leeg(ruimte, "lumpsum.centen", uitgaven.shape))
+    wie, deel_c = terugvordering_compact(c, regel, ruimte)
+    uit = leeg(ruimte, "lumpsum.terug", (regel.partners, uitgaven.shape[-1]))
+    uit[...] = 0.0
     uit[:, wie] = deel_c / 100.0
     return uit
 
 
 def betaling(overige: FloatArray, vaste_uitgaven: FloatArray, lumpsum: FloatArray,
-             regel: Regel, reeds_betaald: FloatArray | None = None) -> FloatArray:  # fmt: skip
+             regel: Regel, reeds_betaald: FloatArray | None = None,
+             ruimte: Werkruimte | None = None) -> FloatArray:  # fmt: skip
     """Payment per partner (euro), ``(P, m)``.
 
     Parameters
@@ -50,7 +56,11 @@ def betaling(overige: FloatArray, vaste_uitgaven: FloatArray, lumpsum: FloatArra
         The risk rule.
     reeds_betaald
         Already paid per partner (euro), ``(P,)``, or None.
+    ruimte
+        Scratch arrays (:mod:`montecarlo.werkruimte`); the result lives there.
     """
-    uitgaven = overige + vaste_uitgaven[:, None]
+    uitgaven = np.add(overige, vaste_uitgaven[:, None],
+                      out=leeg(ruimte, "lumpsum.uitgaven", overige.shape))  # fmt: skip
     inkomen = lumpsum if reeds_betaald is None else lumpsum + reeds_betaald
-    return inkomen[:, None] - terugvordering(uitgaven, regel)
+    terug = terugvordering(uitgaven, regel, ruimte)
+    return np.subtract(inkomen[:, None], terug, out=terug)

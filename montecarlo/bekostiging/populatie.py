@@ -26,6 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 from plafond.montecarlo.bekostiging.termen import Termen
 from plafond.montecarlo.scenarios import Cellen, kolom
+from plafond.montecarlo.werkruimte import Werkruimte
 
 FloatArray = NDArray[np.float64]
 
@@ -84,7 +85,8 @@ def per_cel(volume: FloatArray, cellen: Cellen, budget: FloatArray, *,
 
 
 def betaling(volume: FloatArray, cellen: Cellen, budget: FloatArray, *,
-             corridor: float | None = None, nacalculatie: float = 1.0) -> FloatArray:  # fmt: skip
-    """Payment per partner (euro), ``(P, ...)``."""
+             corridor: float | None = None, nacalculatie: float = 1.0,
+             ruimte: Werkruimte | None = None) -> FloatArray:  # fmt: skip
+    """Payment per partner (euro), ``(P, ...)``; ``ruimte`` as :func:`~.pxq.betaling`."""
     return termen(volume, cellen, budget, corridor=corridor,
-                  nacalculatie=nacalculatie).per_partner(cellen, volume.shape)  # fmt: skip
+                  nacalculatie=nacalculatie).per_partner(cellen, volume.shape, ruimte)  # fmt: skip

@@ -15,6 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 from plafond.montecarlo.bekostiging.termen import Termen
 from plafond.montecarlo.scenarios import Cellen
+from plafond.montecarlo.werkruimte import Werkruimte
 
 FloatArray = NDArray[np.float64]
 
@@ -29,6 +30,9 @@ def per_cel(volume: FloatArray, cellen: Cellen) -> FloatArray:
     return termen(volume, cellen).per_cel(volume.shape)
 
 
-def betaling(volume: FloatArray, cellen: Cellen) -> FloatArray:
-    """Payment per partner (euro), ``(P, ...)``, for cel volumes ``(N, ...)`` (units)."""
-    return termen(volume, cellen).per_partner(cellen, volume.shape)
+def betaling(volume: FloatArray, cellen: Cellen, ruimte: Werkruimte | None = None) -> FloatArray:
+    """Payment per partner (euro), ``(P, ...)``, for cel volumes ``(N, ...)`` (units).
+
+    ``ruimte``: scratch arrays (:mod:`montecarlo.werkruimte`); the result lives there.
+    """
+    return termen(volume, cellen).per_partner(cellen, volume.shape, ruimte)

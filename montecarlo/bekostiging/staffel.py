@@ -21,26 +21,23 @@ from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import NDArray
-from plafond.montecarlo.bekostiging.termen import Termen
-from plafond.montecarlo.scenarios import Cellen, kolom
-from plafond.montecarlo.werkruimte import Werkruimte, leeg
+from plafond.montecarlo.bekostiging.termen import Boven, Termen
+from plafond.montecarlo.scenarios import Cellen
+from plafond.montecarlo.werkruimte import Werkruimte
 
 FloatArray = NDArray[np.float64]
 
 
 def termen(volume: FloatArray, cellen: Cellen, grenzen: Sequence[float],
-           tarieven: Sequence[float], ruimte: Werkruimte | None = None) -> Termen:  # fmt: skip
-    """The staffel as :class:`~montecarlo.bekostiging.termen.Termen` (module docstring).
-
-    ``ruimte``: scratch arrays for the steps (:mod:`montecarlo.werkruimte`).
-    """
+           tarieven: Sequence[float]) -> Termen:  # fmt: skip
+    """The staffel as :class:`~montecarlo.bekostiging.termen.Termen` (module docstring):
+    the volume and, per grens, the volume above it
+    (:class:`~montecarlo.bekostiging.termen.Boven`)."""
     if len(tarieven) != len(grenzen) + 1:
         raise ValueError("staffel: tarieven vraagt één waarde meer dan grenzen")
-    ev = kolom(cellen.verwacht_volume, volume.ndim)
     lineair = [(tarieven[0] * cellen.tarief, volume)]
     for k, g in enumerate(grenzen, start=1):
-        boven = np.subtract(volume, g * ev, out=leeg(ruimte, f"staffel.{k}", volume.shape))
-        np.maximum(boven, 0.0, out=boven)
+        boven = Boven(volume, g * cellen.verwacht_volume)
         lineair.append(((tarieven[k] - tarieven[k - 1]) * cellen.tarief, boven))
     return Termen(lineair)
 
@@ -54,5 +51,5 @@ def per_cel(volume: FloatArray, cellen: Cellen, grenzen: Sequence[float],
 def betaling(volume: FloatArray, cellen: Cellen, grenzen: Sequence[float],
              tarieven: Sequence[float],
              ruimte: Werkruimte | None = None) -> FloatArray:  # fmt: skip
-    """Payment per partner (euro), ``(P, ...)``."""
-    return termen(volume, cellen, grenzen, tarieven, ruimte).per_partner(cellen, volume.shape)
+    """Payment per partner (euro), ``(P, ...)``; ``ruimte`` as :func:`~.pxq.betaling`."""
+    return termen(volume, cellen, grenzen, tarieven).per_partner(cellen, volume.shape, ruimte)

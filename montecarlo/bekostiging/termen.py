@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 from plafond.montecarlo.scenarios import Cellen, kolom
+from plafond.montecarlo.werkruimte import Werkruimte, leeg
 
 FloatArray = NDArray[np.float64]
 
@@ -52,24 +53,29 @@ class Termen:
             uit += kolom(np.broadcast_to(w, vorm[:1]), len(vorm)) * np.asarray(phi)
         return uit
 
-    def per_partner(self, cellen: Cellen, vorm: tuple[int, ...]) -> FloatArray:
+    def per_partner(self, cellen: Cellen, vorm: tuple[int, ...],
+                    ruimte: Werkruimte | None = None) -> FloatArray:  # fmt: skip
         """The payment per partner (euro), ``(P, ...)`` for cel arrays of shape ``vorm``.
 
         A partner's cells are consecutive rows, so its sum of ``w_f phi_f`` is one
         vector-matrix product over its own rows (each cel array is read once). A term on
         the engine's volume (:class:`~montecarlo.levering.Celvolume`), or on it times a
         factor per line (:class:`PerLijn`), is summed from its factors without the cel
-        array (:meth:`~montecarlo.levering.Celvolume.som`).
+        array (:meth:`~montecarlo.levering.Celvolume.som`). ``ruimte``: scratch arrays
+        (:mod:`montecarlo.werkruimte`); the result lives there.
         """
         from plafond.montecarlo.levering import Celvolume
 
         p, n = len(cellen.partners), vorm[0]
-        uit = np.zeros((p, int(np.prod(vorm[1:], dtype=np.int64))))
+        uit = leeg(ruimte, "termen.uit", (p, int(np.prod(vorm[1:], dtype=np.int64))))
+        uit[...] = 0.0
         grenzen = cellen.partner_grenzen
         for w, phi in self.lineair:
             w_ = np.broadcast_to(np.asarray(w, dtype=np.float64), (n,))
-            if isinstance(phi, Celvolume | PerLijn):
-                uit += phi.som(w_)
+            if isinstance(phi, Celvolume | PerLijn) or (
+                isinstance(phi, Boven) and isinstance(phi.volume, Celvolume)
+            ):
+                uit += phi.som(w_, out=leeg(ruimte, "termen.som", uit.shape))
                 continue
             plat = np.asarray(phi).reshape(n, -1)
             for i in range(p):
@@ -100,11 +106,45 @@ class PerLijn:
     def shape(self) -> tuple[int, ...]:
         return self.volume.shape
 
-    def som(self, gewicht: FloatArray) -> FloatArray:
+    def som(self, gewicht: FloatArray, out: FloatArray | None = None) -> FloatArray:
         """``sum_{c of i} gewicht_c V_c x_l(c)`` per partner, ``(P, m)``."""
-        return self.volume.som(gewicht, self.per_lijn)
+        return self.volume.som(gewicht, self.per_lijn, out)
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> FloatArray:
         x = np.take(self.per_lijn, self.volume.plan.cel_lijn, axis=0)
         x *= np.asarray(self.volume)
+        return x if dtype is None else x.astype(dtype, copy=False)
+
+
+@dataclass(frozen=True)
+class Boven:
+    """The volume above a level per cel: ``max(V_c - drempel_c, 0)``, ``(N, ...)`` array-like.
+
+    On the engine's volume (:class:`~montecarlo.levering.Celvolume`) its sum per partner
+    is taken group by group without the cel array
+    (:meth:`~montecarlo.levering.Celvolume.som_boven`).
+
+    Attributes
+    ----------
+    volume
+        The cel volumes (units), an array or a Celvolume.
+    drempel
+        The level per cel (units), ``(N,)``.
+    """
+
+    volume: FloatArray | Celvolume
+    drempel: FloatArray
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.volume.shape
+
+    def som(self, gewicht: FloatArray, out: FloatArray | None = None) -> FloatArray:
+        """``sum_{c of i} gewicht_c max(V_c - drempel_c, 0)`` per partner, ``(P, m)``."""
+        return self.volume.som_boven(gewicht, self.drempel, out)  # type: ignore[union-attr]
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> FloatArray:
+        v = np.asarray(self.volume)
+        x = np.subtract(v, kolom(self.drempel, v.ndim))
+        np.maximum(x, 0.0, out=x)
         return x if dtype is None else x.astype(dtype, copy=False)

@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 from plafond.montecarlo.bekostiging.termen import Termen
 from plafond.montecarlo.scenarios import Cellen
+from plafond.montecarlo.werkruimte import Werkruimte
 
 FloatArray = NDArray[np.float64]
 
@@ -33,7 +34,7 @@ def per_cel(volume: FloatArray, cellen: Cellen, vast: float,
     return termen(volume, cellen, vast, variabel).per_cel(volume.shape)
 
 
-def betaling(volume: FloatArray, cellen: Cellen, vast: float,
-             variabel: float | None = None) -> FloatArray:  # fmt: skip
-    """Payment per partner (euro), ``(P, ...)``."""
-    return termen(volume, cellen, vast, variabel).per_partner(cellen, volume.shape)
+def betaling(volume: FloatArray, cellen: Cellen, vast: float, variabel: float | None = None,
+             ruimte: Werkruimte | None = None) -> FloatArray:  # fmt: skip
+    """Payment per partner (euro), ``(P, ...)``; ``ruimte`` as :func:`~.pxq.betaling`."""
+    return termen(volume, cellen, vast, variabel).per_partner(cellen, volume.shape, ruimte)
