@@ -4,7 +4,9 @@ Run: ``python benchmarks/vergelijk.py`` (a few minutes on 2 cores). Every measur
 in a fresh process so its peak memory (``ru_maxrss``) is its own:
 
 1. the reference case at 2^20 scenarios: one ``simulate`` against ``vergelijk`` with the
-   six arrangements, side by side in one run (ratio);
+   six arrangements, side by side in one process (their runs taken in turn, best of
+   ``--keer``, :func:`meten.naast_elkaar`: the ratio), and the peak memory of each in a
+   process of its own;
 2. synthetic cases of G gemeenten × K products with about 60 partners (the national
    scale: 342 × 5) through ``simulate`` at 2^18: time and peak memory, with a 50 × 4 case
    to show how time grows with the number of lines.
@@ -85,6 +87,18 @@ def _kind(taak: str, *args: str) -> None:
     from plafond.cases import load_case
     from plafond.cases.load import case_from_dict
 
+    if taak == "verhouding":
+        from meten import naast_elkaar
+
+        case = load_case("maastricht-heuvelland-2022")
+        mc.vergelijk(case, 2**16, seed=1, varianten=ZES)  # warm: imports, caches
+        (sim, _), (verg, _) = naast_elkaar([
+            lambda: mc.simulate(case, N_REF, seed=1),
+            lambda: mc.vergelijk(case, N_REF, seed=1, varianten=ZES),
+        ], keer=int(args[0]), opruimen=True)  # fmt: skip
+        print(json.dumps({"simulate": sim, "vergelijk": verg}))
+        return
+
     if taak in ("simulate", "vergelijk"):
         case = load_case("maastricht-heuvelland-2022")
         n = N_REF
@@ -106,11 +120,26 @@ def _kind(taak: str, *args: str) -> None:
 
 def main() -> None:
     """Print the figures."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--keer", type=int, default=5, help="runs of each, taken in turn")
+    parser.add_argument(
+        "--alleen-verhouding",
+        action="store_true",
+        help="only the reference case's ratio (no memory, no large cases)",
+    )
+    opties = parser.parse_args()
+    t = _meet("verhouding", str(opties.keer))
+    print(f"referentiecase, 2^20 scenario's, om beurten, beste van {opties.keer}: simulate "
+          f"{t['simulate']:.2f} s, vergelijk (zes varianten) {t['vergelijk']:.2f} s, "
+          f"verhouding {t['vergelijk'] / t['simulate']:.2f}")  # fmt: skip
+    if opties.alleen_verhouding:
+        return
     sim = _meet("simulate")
     verg = _meet("vergelijk")
-    print(f"referentiecase, 2^20 scenario's: simulate {sim['tijd']:.2f} s, vergelijk (zes "
-          f"varianten) {verg['tijd']:.2f} s, verhouding {verg['tijd'] / sim['tijd']:.2f}; "
-          f"piek {sim['piek_mb']:.0f} / {verg['piek_mb']:.0f} MB")  # fmt: skip
+    print(f"piekgeheugen (elk in een eigen proces): simulate {sim['piek_mb']:.0f} MB, "
+          f"vergelijk {verg['piek_mb']:.0f} MB")  # fmt: skip
     for g, k in ((50, 4), (342, 5)):
         r = _meet("groot", str(g), str(k))
         print(f"synthetisch {g} x {k} ({r['lijnen']} vraaglijnen), 2^18 scenario's: "
@@ -119,7 +148,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1:
+    if len(sys.argv) > 1 and not sys.argv[1].startswith("-"):
         _kind(*sys.argv[1:])
     else:
         main()
