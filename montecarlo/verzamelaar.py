@@ -9,8 +9,9 @@ The collector is called on every stroom while its arrays are still in the cache,
   count of ``R_ki < 0``, the same of the partners' summed result ``sum_i R_ki``, of ``G_k``
   (and the count above plafond A, in whole cents as ``simulate`` counts), and of the paired
   differences ``G_l - G_k``; the engine adds them up in stroom order;
-- the lower part of every ``R_ki`` row: per stroom the values up to the ``KANDIDATEN``
-  quantile of a strided subsample, from which the p5 is exact
+- the lower part of every ``R_ki`` row: per stroom the values up to a threshold, the
+  ``KANDIDATEN`` quantile of a strided subsample of the first stroom the worker thread
+  sees (one partition per thread, not per stroom), from which the p5 is exact
   (:func:`~montecarlo.schatters.kwantiel_onderkant`; :meth:`Verzamelaar.p5` says None in
   the rare case the part kept was too small, and ``vergelijk`` then runs again keeping
   every value).
