@@ -115,25 +115,36 @@ class Verzamelaar:
     def __call__(self, sc: Scenarios, kosten: FloatArray, begin: int, eind: int) -> FloatArray:
         ruimte = self._ruimte()
         c = sc.overige.sum(axis=0)
-        r = ruimte("r", (self.k, self.p, eind - begin))
+        r = ruimte("r", (self.p, eind - begin))
         betaling = np.empty((self.k, self.p))
+        kwadraat, verlies = np.empty((self.k, self.p)), np.empty((self.k, self.p))
         for k, f in enumerate(self.functies):
             b = f(sc, ruimte)
             np.add.reduce(b, axis=0, out=self.gemeente[k, begin:eind])
             self.gemeente[k, begin:eind] += c
-            np.subtract(b, kosten, out=r[k])
             betaling[k] = b.sum(axis=1)
+            # the results' rows while they are in the cache: one (P, m) array at a time
+            kwadraat[k], verlies[k] = self._resultaten(np.subtract(b, kosten, out=r), k, begin)
         # the partners' summed result: G_k - C - sum_i kosten_i
         c += np.add.reduce(kosten, axis=0)
         a = np.subtract(self.gemeente[:, begin:eind], c, out=ruimte("a", (self.k, eind - begin)))
-        return self._sommen(betaling, kosten.sum(axis=1), r, a, begin, eind)
+        return self._sommen(betaling, kosten.sum(axis=1), kwadraat, verlies, a, begin, eind)
 
-    def _sommen(self, betaling: FloatArray, kosten: FloatArray, r: FloatArray, a: FloatArray,
-                begin: int, eind: int) -> FloatArray:  # fmt: skip
-        """The stroom's rows (:func:`indeling`) from its results ``r`` ``(K, P, m)``, their sum
-        over the partners ``a`` ``(K, m)``, and the payments and costs summed per partner.
+    def _resultaten(self, r: FloatArray, k: int, begin: int) -> tuple[FloatArray, FloatArray]:
+        """``sum R_ki^2`` and the count of ``R_ki < 0`` of arrangement ``k``'s rows ``r``
+        ``(P, m)``, keeping their lower part (:meth:`_bewaar_onderkant`)."""
+        negatief = np.less(r, 0.0, out=self._ruimte()("verlies", r.shape, np.bool_))
+        self._bewaar_onderkant(r, k, begin)
+        return _kwadraten(r), np.array([np.count_nonzero(x) for x in negatief], dtype=float)
 
-        ``sum R_ki = betaling_ki - kosten_i`` needs no pass over ``r``.
+    def _sommen(self, betaling: FloatArray, kosten: FloatArray, kwadraat: FloatArray,
+                verlies: FloatArray, a: FloatArray, begin: int,
+                eind: int) -> FloatArray:  # fmt: skip
+        """The stroom's rows (:func:`indeling`) from the payments and costs summed per
+        partner, the results' rows (:meth:`_resultaten`) and their sum over the partners
+        ``a`` ``(K, m)``.
+
+        ``sum R_ki = betaling_ki - kosten_i`` needs no pass over the results.
 
         ``G`` and the differences ``G_l - G_k`` come from the stroom's mean ``mu`` and the
         centred Gram matrix ``C = (G - mu)(G - mu)^T``: ``sum G_k = m mu_k``, ``sum G_k^2 =
@@ -143,18 +154,15 @@ class Verzamelaar:
         ruimte = self._ruimte()
         g = self.gemeente[:, begin:eind]
         m = g.shape[1]
-        rr = r.reshape(self.k * self.p, m)
         mu = g.mean(axis=1)
         gc = np.subtract(g, mu[:, None], out=ruimte("gc", g.shape))
         gram = gc @ gc.T
         dmu = mu[self._naar] - mu[self._van]
         boven = np.greater(centen(g, out=ruimte("centen", g.shape)), self._a_c,
                            out=ruimte("boven", g.shape, np.bool_))  # fmt: skip
-        verlies = np.less(rr, 0.0, out=ruimte("verlies", rr.shape, np.bool_))
-        self._bewaar_onderkant(rr, begin)
         return np.concatenate([
             betaling.ravel(), kosten,
-            (betaling - kosten).ravel(), _kwadraten(rr), [np.count_nonzero(x) for x in verlies],
+            (betaling - kosten).ravel(), kwadraat.ravel(), verlies.ravel(),
             a.sum(axis=1), _kwadraten(a),
             m * mu, np.diag(gram) + m * mu**2, [np.count_nonzero(x) for x in boven],
             m * dmu,
@@ -162,21 +170,26 @@ class Verzamelaar:
             - 2.0 * gram[self._van, self._naar] + m * dmu**2,
         ])  # fmt: skip
 
-    def _bewaar_onderkant(self, rr: FloatArray, begin: int) -> None:
-        """Keep every row's values up to its threshold: the ``kandidaten`` quantile of a
-        subsample of the first stroom this thread sees (any threshold keeps the p5 exact, or
-        :meth:`p5` says it was too small)."""
+    def _bewaar_onderkant(self, r: FloatArray, k: int, begin: int) -> None:
+        """Keep arrangement ``k``'s rows ``r`` ``(P, m)`` up to their thresholds: the
+        ``kandidaten`` quantile of a subsample of the first stroom this thread sees (any
+        threshold keeps the p5 exact, or :meth:`p5` says it was too small)."""
+        rijen = slice(k * self.p, (k + 1) * self.p)
+        drempel, deel = self.onderkant.setdefault(
+            begin, (np.full(self.k * self.p, np.inf), [np.empty(0)] * (self.k * self.p))
+        )
         if self.kandidaten >= 1.0:
-            drempel = np.full(rr.shape[0], np.inf)
-            self.onderkant[begin] = (drempel, [rij.copy() for rij in rr])
+            deel[rijen] = [rij.copy() for rij in r]
             return
-        drempel = getattr(self._lokaal, "drempel", None)
-        if drempel is None:
-            proef = rr[:, :: max(1, rr.shape[1] // PROEF)]
+        eigen = getattr(self._lokaal, "drempel", None)
+        if eigen is None:
+            eigen = self._lokaal.drempel = np.full(self.k * self.p, np.nan)
+        if np.isnan(eigen[rijen.start]):
+            proef = r[:, :: max(1, r.shape[1] // PROEF)]
             i = min(int(self.kandidaten * proef.shape[1]), proef.shape[1] - 1)
-            drempel = self._lokaal.drempel = np.partition(proef, i, axis=1)[:, i]
-        deel = [np.compress(rij <= t, rij) for rij, t in zip(rr, drempel, strict=True)]
-        self.onderkant[begin] = (drempel, deel)
+            eigen[rijen] = np.partition(proef, i, axis=1)[:, i]
+        drempel[rijen] = eigen[rijen]
+        deel[rijen] = [np.compress(rij <= t, rij) for rij, t in zip(r, eigen[rijen], strict=True)]
 
     def p5(self) -> list[float | None]:
         """The p5 of every ``R`` row (``k * P + i``), exact, or None where too little was kept."""
@@ -220,5 +233,8 @@ class VerzamelaarJaren(Verzamelaar):
         if t < len(self.per_jaar) - 1:
             self._lopend[begin] = (r, betaling, k_som)
             return np.zeros(self.rijen)
+        kwadraat, verlies = np.empty((self.k, self.p)), np.empty((self.k, self.p))
+        for k in range(self.k):
+            kwadraat[k], verlies[k] = self._resultaten(r[k], k, begin)
         a = np.add.reduce(r, axis=1)
-        return self._sommen(betaling, k_som, r, a, begin, eind)
+        return self._sommen(betaling, k_som, kwadraat, verlies, a, begin, eind)

@@ -68,20 +68,29 @@ class Termen:
 
         p, n = len(cellen.partners), vorm[0]
         uit = leeg(ruimte, "termen.uit", (p, int(np.prod(vorm[1:], dtype=np.int64))))
-        uit[...] = 0.0
+        nul = True  # uit holds nothing yet (the first factored term is written into it)
         grenzen = cellen.partner_grenzen
         for w, phi in self.lineair:
             w_ = np.broadcast_to(np.asarray(w, dtype=np.float64), (n,))
             if isinstance(phi, Celvolume | PerLijn) or (
                 isinstance(phi, Boven) and isinstance(phi.volume, Celvolume)
             ):
-                uit += phi.som(w_, out=leeg(ruimte, "termen.som", uit.shape))
+                if nul:
+                    phi.som(w_, out=uit)
+                else:
+                    uit += phi.som(w_, out=leeg(ruimte, "termen.som", uit.shape))
+                nul = False
                 continue
+            if nul:
+                uit[...] = 0.0
+                nul = False
             plat = np.asarray(phi).reshape(n, -1)
             for i in range(p):
                 a, b = grenzen[i], grenzen[i + 1]
                 if b > a:
                     uit[i] += w_[a:b] @ plat[a:b]
+        if nul:
+            uit[...] = 0.0
         if self.vast is not None:
             uit += np.bincount(cellen.partner, weights=self.vast, minlength=p)[:, None]
         return uit.reshape((p,) + vorm[1:])
