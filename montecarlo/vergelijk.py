@@ -242,9 +242,9 @@ def _gemeente_cijfers(g: FloatArray, som: float, kwadraat: float, boven: float,
                       n: int) -> dict[str, float]:  # fmt: skip
     """One arrangement's gemeente row from its cost per scenario ``g`` and summed rows."""
     gem, se = schatters.gemiddelde_se(som, kwadraat, n)
+    p95, cvar95 = schatters.kwantiel_en_cvar(g, 0.95)
     return {
-        "verwacht": gem, "se": se, "sd": se * np.sqrt(n),
-        "p95": schatters.kwantiel(g, 0.95), "cvar95": schatters.cvar(g, 0.95),
+        "verwacht": gem, "se": se, "sd": se * np.sqrt(n), "p95": p95, "cvar95": cvar95,
         "kans_boven_plafond": float(boven / n),
     }  # fmt: skip
 

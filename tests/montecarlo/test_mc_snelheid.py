@@ -66,6 +66,19 @@ def test_quantile_by_candidates_is_np_quantile_bit_for_bit(n):
     assert schatters.kwantiel(x, 0.95) == np.quantile(x, 0.95)
 
 
+@pytest.mark.parametrize("n", [1, 2, 3, 7, 20, 101, 2**14 + 1])
+def test_quantile_and_cvar_from_one_partition_equal_each_alone(n):
+    """kwantiel_en_cvar: np.quantile bit for bit, and the mean of the sorted top share."""
+    rng = np.random.default_rng(n)
+    for x in (rng.normal(size=n), np.floor(rng.normal(size=n) * 3)):
+        for niveau in (0.123, 0.5, 0.9, 0.95, 0.975, 0.999):
+            q, c = schatters.kwantiel_en_cvar(x, niveau)
+            assert q == np.quantile(x, niveau)
+            k = max(1, int(np.ceil((1 - niveau) * n - 1e-9)))
+            assert c == pytest.approx(np.sort(x)[n - k :].mean(), rel=1e-13, abs=1e-13)
+            assert c == pytest.approx(schatters.cvar(x, niveau), rel=1e-13, abs=1e-13)
+
+
 @pytest.mark.parametrize("n", [1, 2, 7, 1000, 2**14 + 1])
 def test_quantile_from_the_lower_part_is_np_quantile_or_none(n):
     """kwantiel_onderkant: exact from every value up to a threshold above the quantile's
