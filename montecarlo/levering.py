@@ -177,9 +177,9 @@ class Celvolume:
     so the ``(N, m)`` cel array is only made when an arrangement needs it per cel
     (``np.asarray``, once, in the worker's scratch arrays). With weights ``a_c = s t_c``
     (a multiple of the cel's tarief) and no ``x`` the sum is ``s`` times the partners' cost
-    at the tarief, which :func:`lever` has already computed (``kosten``). For a plan of sorted cells
-    (large cases) the cel array is the one :func:`lever` made. Array-like: ``shape``,
-    ``ndim`` and ``__array__``.
+    at the tarief, which :func:`lever` has already computed (``kosten``). For a plan of
+    sorted cells (large cases) the cel array is the one :func:`lever` made. Array-like:
+    ``shape``, ``ndim`` and ``__array__``.
     """
 
     def __init__(self, plan: Leveringsplan, lijn_volume: FloatArray,
