@@ -23,7 +23,7 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
 
 if TYPE_CHECKING:
-    from plafond.montecarlo.levering import Celvolume, Clienten
+    from plafond.montecarlo.celvolume import Celvolume, Clienten
 
 
 @dataclass(frozen=True)
@@ -94,11 +94,11 @@ class Scenarios:
     ----------
     volume
         Volume delivered per cel (units), ``(N, m)``: an array, or from the engine a
-        :class:`~montecarlo.levering.Celvolume` (array-like, kept as its factors per line
+        :class:`~montecarlo.celvolume.Celvolume` (array-like, kept as its factors per line
         and group, with a fast sum per partner).
     clienten
         Clients per cel (the line's clients in proportion to the cel's volume), ``(N, m)``:
-        an array, or from the engine a :class:`~montecarlo.levering.Clienten`.
+        an array, or from the engine a :class:`~montecarlo.celvolume.Clienten`.
     overige
         Overige uitgaven C per pot (euro), ``(K, m)``: paid per unit whatever the
         partners' arrangement.

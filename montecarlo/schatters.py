@@ -190,9 +190,8 @@ def kwantiel_en_cvar(data: FloatArray, niveau: float = 0.95) -> tuple[float, flo
     before it) and ``j + 1`` (the smallest after it); the quantile's two order statistics
     next to ``(n - 1) niveau`` are among these three, as ``j - floor((n - 1) niveau) =
     floor(n niveau) - floor(n niveau - niveau)`` is 0 or 1. The quantile is numpy's
-    interpolation of the two
-    (bit for bit ``np.quantile``), the CVaR the tail's mean. A partition with three kth
-    instead was measured slower than the two functions apart.
+    interpolation of the two (bit for bit ``np.quantile``), the CVaR the tail's mean. A
+    partition with three kth instead was measured slower than the two functions apart.
     """
     x = np.asarray(data, dtype=np.float64).ravel()
     n = x.size

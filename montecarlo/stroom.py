@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
+from plafond.montecarlo.celvolume import Clienten
 from plafond.montecarlo.copula import factor
-from plafond.montecarlo.levering import Clienten, aandelen, lever
+from plafond.montecarlo.levering import aandelen, lever
 from plafond.montecarlo.lijnen import Lijnen, gevouwen_factor
 from plafond.montecarlo.risicodeling import centen, pot_overschrijding, terugvordering_compact
 from plafond.montecarlo.scenarios import Scenarios

@@ -175,9 +175,10 @@ class Verzamelaar:
         ``kandidaten`` quantile of a subsample of the first stroom this thread sees (any
         threshold keeps the p5 exact, or :meth:`p5` says it was too small)."""
         rijen = slice(k * self.p, (k + 1) * self.p)
-        drempel, deel = self.onderkant.setdefault(
-            begin, (np.full(self.k * self.p, np.inf), [np.empty(0)] * (self.k * self.p))
-        )
+        if k == 0:  # the stroom's first arrangement
+            self.onderkant[begin] = (np.full(self.k * self.p, np.inf),
+                                     [np.empty(0)] * (self.k * self.p))  # fmt: skip
+        drempel, deel = self.onderkant[begin]
         if self.kandidaten >= 1.0:
             deel[rijen] = [rij.copy() for rij in r]
             return

@@ -44,6 +44,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 from plafond.montecarlo.bekostiging.termen import PerLijn, Termen
+from plafond.montecarlo.celvolume import Celvolume, Clienten
 from plafond.montecarlo.scenarios import Cellen, kolom
 from plafond.montecarlo.werkruimte import Werkruimte, leeg
 
@@ -82,8 +83,6 @@ def _per_lijn(volume: object, clienten: object, h: FloatArray, minimum: float, m
               boven: float, evaluatie: bool,
               ruimte: Werkruimte | None = None) -> FloatArray | None:  # fmt: skip
     """The factor per line of the engine's scenarios (module docstring), or None."""
-    from plafond.montecarlo.levering import Celvolume, Clienten
-
     if not (isinstance(clienten, Clienten) and isinstance(volume, Celvolume)
             and clienten.volume is volume):  # fmt: skip
         return None

@@ -16,17 +16,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+from plafond.montecarlo.celvolume import Celvolume
 from plafond.montecarlo.scenarios import Cellen, kolom
 from plafond.montecarlo.werkruimte import Werkruimte, leeg
 
 FloatArray = NDArray[np.float64]
-
-if TYPE_CHECKING:
-    from plafond.montecarlo.levering import Celvolume
 
 
 @dataclass(frozen=True)
@@ -59,13 +57,11 @@ class Termen:
 
         A partner's cells are consecutive rows, so its sum of ``w_f phi_f`` is one
         vector-matrix product over its own rows (each cel array is read once). A term on
-        the engine's volume (:class:`~montecarlo.levering.Celvolume`), or on it times a
+        the engine's volume (:class:`~montecarlo.celvolume.Celvolume`), or on it times a
         factor per line (:class:`PerLijn`), is summed from its factors without the cel
-        array (:meth:`~montecarlo.levering.Celvolume.som`). ``ruimte``: scratch arrays
+        array (:meth:`~montecarlo.celvolume.Celvolume.som`). ``ruimte``: scratch arrays
         (:mod:`montecarlo.werkruimte`); the result lives there.
         """
-        from plafond.montecarlo.levering import Celvolume
-
         p, n = len(cellen.partners), vorm[0]
         uit = leeg(ruimte, "termen.uit", (p, int(np.prod(vorm[1:], dtype=np.int64))))
         nul = True  # uit holds nothing yet (the first factored term is written into it)
@@ -103,7 +99,7 @@ class PerLijn:
     Attributes
     ----------
     volume
-        The cel volumes (:class:`~montecarlo.levering.Celvolume`).
+        The cel volumes (:class:`~montecarlo.celvolume.Celvolume`).
     per_lijn
         ``x`` per line and scenario, ``(L, m)``.
     """
@@ -129,9 +125,9 @@ class PerLijn:
 class Boven:
     """The volume above a level per cel: ``max(V_c - drempel_c, 0)``, ``(N, ...)`` array-like.
 
-    On the engine's volume (:class:`~montecarlo.levering.Celvolume`) its sum per partner
+    On the engine's volume (:class:`~montecarlo.celvolume.Celvolume`) its sum per partner
     is taken group by group without the cel array
-    (:meth:`~montecarlo.levering.Celvolume.som_boven`).
+    (:meth:`~montecarlo.celvolume.Celvolume.som_boven`).
 
     Attributes
     ----------

@@ -1,0 +1,152 @@
+"""The cel arrays of one block kept as their factors: volume and clients per cel.
+
+:func:`montecarlo.levering.lever` splits each line's demand over the partner cells; a
+cel's volume is then its line's partners' volume times its share times the fraction its
+(partner, product) group keeps under capaciteit, and its clients are the line's clients
+per unit of volume times that. :class:`Celvolume` and :class:`Clienten` keep those factors
+(a few rows per line and group) and make the ``(N, m)`` arrays only when asked; the
+arrangements' sums per partner (:mod:`montecarlo.bekostiging.termen`) are taken from the
+factors.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from plafond.montecarlo.levering import Leveringsplan, som_per_groep
+from plafond.montecarlo.werkruimte import Werkruimte, leeg
+
+FloatArray = NDArray[np.float64]
+
+
+class Celvolume:
+    """The volume per cel of one block, kept as its factors: ``V_c = w_c f_g(c) pv_l(c)``.
+
+    With ``pv_l`` the partners' volume of line ``l`` ``(L, m)``, ``w_c`` the cel's share of
+    it and ``f_g`` the fraction its (partner, product) group keeps under capaciteit
+    ``(G, m)`` (1 without), a sum over a partner's cells of the volume times weights per
+    cel ``a_c`` and per line ``x_l`` (:meth:`som`) is, for a dense plan, two small matrix
+    products over lines and groups::
+
+        sum_{c of i} a_c V_c x_l(c) = sum_g Q_ig f_g sum_l A_gl (pv ⊙ x)_l,
+        A_g(c),l(c) = a_c w_c
+
+    so the ``(N, m)`` cel array is only made when an arrangement needs it per cel
+    (``np.asarray``, once, in the worker's scratch arrays). With weights ``a_c = s t_c``
+    (a multiple of the cel's tarief) and no ``x`` the sum is ``s`` times the partners' cost
+    at the tarief, which :func:`lever` has already computed (``kosten``). For a plan of
+    sorted cells (large cases) the cel array is the one :func:`lever` made. Array-like:
+    ``shape``, ``ndim`` and ``__array__``.
+    """
+
+    def __init__(self, plan: Leveringsplan, lijn_volume: FloatArray,
+                 behoud: FloatArray | None, cel: FloatArray | None = None,
+                 ruimte: Werkruimte | None = None,
+                 kosten: FloatArray | None = None) -> None:  # fmt: skip
+        self.plan, self.lijn_volume, self.behoud, self.kosten = plan, lijn_volume, behoud, kosten
+        self._cel, self._ruimte = cel, ruimte
+        self.shape = (plan.cel_lijn.size, lijn_volume.shape[1])
+        self.ndim = 2
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> FloatArray:
+        if self._cel is None:
+            plan = self.plan
+            cel = np.take(self.lijn_volume, plan.cel_lijn, axis=0, mode="clip",
+                          out=leeg(self._ruimte, "cel.volume", self.shape))  # fmt: skip
+            cel *= plan.cel_gewicht[:, None]
+            if self.behoud is not None:
+                cel *= np.take(self.behoud, plan.groep_van_cel, axis=0, mode="clip",
+                               out=leeg(self._ruimte, "cel.behoud", self.shape))  # fmt: skip
+            self._cel = cel
+        return self._cel if dtype is None else self._cel.astype(dtype, copy=False)
+
+    def som(self, gewicht: FloatArray, per_lijn: FloatArray | None = None,
+            out: FloatArray | None = None) -> FloatArray:  # fmt: skip
+        """``sum_{c of i} gewicht_c V_c per_lijn_l(c)`` per partner ``(P, m)`` (class docstring).
+
+        ``gewicht`` per cel ``(N,)``; ``per_lijn`` per line and scenario ``(L, m)`` or None (1);
+        ``out``: where to write it.
+        """
+        if out is None:
+            out = np.empty((self.plan.partners, self.shape[1]))
+        plan, ruimte = self.plan, self._ruimte
+        if per_lijn is None and self.kosten is not None and plan.cel_tarief.size:
+            s = gewicht[0] / plan.cel_tarief[0] if plan.cel_tarief[0] else None
+            if s is not None and np.allclose(gewicht, s * plan.cel_tarief, rtol=1e-15, atol=0):
+                return np.multiply(self.kosten, s, out=out)
+        if plan.dicht:
+            u = self.lijn_volume
+            if per_lijn is not None:
+                u = np.multiply(u, per_lijn, out=leeg(ruimte, "celvolume.u", u.shape))
+            a = np.zeros((plan.groep_start.size, plan.lijnen))
+            a[plan.groep_van_cel, plan.cel_lijn] = gewicht * plan.cel_gewicht
+            if self.behoud is None:
+                return np.matmul(plan.partner_groep @ a, u, out=out)
+            y = np.matmul(a, u, out=leeg(ruimte, "celvolume.y", self.behoud.shape))
+            y *= self.behoud
+            return np.matmul(plan.partner_groep, y, out=out)
+        cel = np.asarray(self)
+        w = np.multiply(cel, gewicht[:, None], out=leeg(ruimte, "celvolume.w", cel.shape))
+        if per_lijn is not None:
+            w *= np.take(per_lijn, plan.cel_lijn, axis=0, mode="clip",
+                         out=leeg(ruimte, "celvolume.x", cel.shape))  # fmt: skip
+        out[...] = som_per_groep(w, plan.partner_start, plan.partners, ruimte, "celvolume.p")
+        return out
+
+    def som_boven(self, gewicht: FloatArray, drempel: FloatArray,
+                  out: FloatArray | None = None) -> FloatArray:  # fmt: skip
+        """``sum_{c of i} gewicht_c max(V_c - drempel_c, 0)`` per partner ``(P, m)``.
+
+        For a dense plan one (partner, product) group at a time: its cells' volumes
+        ``w_c f_g pv_l(c)`` are made in a small scratch array (a few rows, in the cache)
+        instead of the whole cel array.
+        """
+        plan, ruimte = self.plan, self._ruimte
+        p, m = plan.partners, self.shape[1]
+        if out is None:
+            out = np.empty((p, m))
+        if not plan.dicht:
+            x = np.subtract(np.asarray(self), drempel[:, None],
+                            out=leeg(ruimte, "celvolume.boven", self.shape))  # fmt: skip
+            np.maximum(x, 0.0, out=x)
+            x *= gewicht[:, None]
+            out[...] = som_per_groep(x, plan.partner_start, p, ruimte, "celvolume.p")
+            return out
+        out[...] = 0.0
+        eind = np.append(plan.groep_start[1:], plan.cel_lijn.size)
+        rij = leeg(ruimte, "celvolume.rij", (m,))
+        for g, (a, b) in enumerate(zip(plan.groep_start, eind, strict=True)):
+            x = np.take(self.lijn_volume, plan.cel_lijn[a:b], axis=0, mode="clip",
+                        out=leeg(ruimte, "celvolume.groep", (b - a, m)))  # fmt: skip
+            x *= plan.cel_gewicht[a:b, None]
+            if self.behoud is not None:
+                x *= self.behoud[g]
+            x -= drempel[a:b, None]
+            np.maximum(x, 0.0, out=x)
+            out[plan.cel_partner[a]] += np.matmul(gewicht[a:b], x, out=rij)
+        return out
+
+
+class Clienten:
+    """Clients per cel of one block: the line's clients in proportion to the cel's volume.
+
+    ``N_c = rho_l(c) V_c`` with ``rho_l`` the clients per unit of volume of line ``l``
+    ``(L, m)`` (0 where the line has no volume). Array-like as :class:`Celvolume`; the
+    ``(N, m)`` array is made on first use.
+    """
+
+    def __init__(self, volume: Celvolume, per_volume: FloatArray,
+                 ruimte: Werkruimte | None = None) -> None:  # fmt: skip
+        self.volume, self.per_volume, self._ruimte = volume, per_volume, ruimte
+        self.shape, self.ndim = volume.shape, 2
+        self._cel: FloatArray | None = None
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> FloatArray:
+        if self._cel is None:
+            cel = np.take(self.per_volume, self.volume.plan.cel_lijn, axis=0, mode="clip",
+                          out=leeg(self._ruimte, "cel.clienten", self.shape))  # fmt: skip
+            cel *= np.asarray(self.volume)
+            self._cel = cel
+        return self._cel if dtype is None else self._cel.astype(dtype, copy=False)
