@@ -72,9 +72,9 @@ class Celvolume:
         if out is None:
             out = np.empty((self.plan.partners, self.shape[1]))
         plan, ruimte = self.plan, self._ruimte
-        if per_lijn is None and self.kosten is not None and plan.cel_tarief.size:
-            s = gewicht[0] / plan.cel_tarief[0] if plan.cel_tarief[0] else None
-            if s is not None and np.allclose(gewicht, s * plan.cel_tarief, rtol=1e-15, atol=0):
+        if per_lijn is None and self.kosten is not None:
+            s = _veelvoud(gewicht, plan.cel_tarief)
+            if s is not None:
                 return np.multiply(self.kosten, s, out=out)
         if plan.dicht:
             u = self.lijn_volume
@@ -115,18 +115,32 @@ class Celvolume:
             out[...] = som_per_groep(x, plan.partner_start, p, ruimte, "celvolume.p")
             return out
         out[...] = 0.0
+        # max(w f pv - d, 0) = w max(f pv - d / w, 0): the cel's share goes into the weight
+        w = plan.cel_gewicht
+        drempel = np.divide(drempel, w, out=np.zeros(w.size), where=w > 0)
+        gewicht = gewicht * w
         eind = np.append(plan.groep_start[1:], plan.cel_lijn.size)
         rij = leeg(ruimte, "celvolume.rij", (m,))
         for g, (a, b) in enumerate(zip(plan.groep_start, eind, strict=True)):
-            x = np.take(self.lijn_volume, plan.cel_lijn[a:b], axis=0, mode="clip",
-                        out=leeg(ruimte, "celvolume.groep", (b - a, m)))  # fmt: skip
-            x *= plan.cel_gewicht[a:b, None]
+            x = leeg(ruimte, "celvolume.groep", (b - a, m))
+            lijnen = plan.groep_lijnen[g]
+            bron = self.lijn_volume[lijnen] if isinstance(lijnen, slice) else np.take(
+                self.lijn_volume, lijnen, axis=0, mode="clip", out=x)  # fmt: skip
             if self.behoud is not None:
-                x *= self.behoud[g]
-            x -= drempel[a:b, None]
+                bron = np.multiply(bron, self.behoud[g], out=x)
+            np.subtract(bron, drempel[a:b, None], out=x)
             np.maximum(x, 0.0, out=x)
             out[plan.cel_partner[a]] += np.matmul(gewicht[a:b], x, out=rij)
         return out
+
+
+def _veelvoud(gewicht: FloatArray, tarief: FloatArray) -> float | None:
+    """``s`` when ``gewicht`` is ``s × tarief`` to 1e-15 relative (per cel), else None."""
+    if not tarief.size or not tarief[0]:
+        return None
+    s = float(gewicht[0] / tarief[0])
+    st = s * tarief
+    return s if (np.abs(np.subtract(gewicht, st)) <= 1e-15 * np.abs(st)).all() else None
 
 
 class Clienten:

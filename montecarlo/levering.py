@@ -25,6 +25,7 @@ per capaciteit group and per partner run over contiguous rows (:func:`som_per_gr
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -41,6 +42,16 @@ if TYPE_CHECKING:
 #: Dense products serve cases whose (partners + groups) × lines is at most this many times
 #: the number of cells; larger cases work on the sorted cells.
 DICHT_FACTOR = 4
+
+
+def _als_slice(index: IntArray) -> slice | IntArray:
+    """``index`` as a slice when it is an increasing arithmetic sequence (rows taken from it
+    are then a view, not a copy), else ``index`` itself."""
+    if index.size and (index.size == 1 or (np.diff(index) == index[1] - index[0]).all()):
+        stap = int(index[1] - index[0]) if index.size > 1 else 1
+        if stap > 0:
+            return slice(int(index[0]), int(index[-1]) + 1, stap)
+    return index
 
 
 @dataclass(frozen=True)
@@ -97,6 +108,7 @@ class Leveringsplan:
     groep_matrix: FloatArray = field(init=False, repr=False)
     groep_tarief_matrix: FloatArray = field(init=False, repr=False)
     partner_groep: FloatArray = field(init=False, repr=False)
+    groep_lijnen: tuple[slice | IntArray, ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         n = self.cel_lijn.size
@@ -123,6 +135,10 @@ class Leveringsplan:
         object.__setattr__(self, "groep_matrix", gm)
         object.__setattr__(self, "groep_tarief_matrix", gt)
         object.__setattr__(self, "partner_groep", pg)
+        grenzen = np.append(self.groep_start, n)
+        object.__setattr__(self, "groep_lijnen", tuple(
+            _als_slice(self.cel_lijn[a:b]) for a, b in zip(grenzen[:-1], grenzen[1:], strict=True)
+        ))  # fmt: skip
 
     @property
     def lijnen(self) -> int:
@@ -134,7 +150,7 @@ class Leveringsplan:
         """Normal scores this plan takes per scenario (one per random share)."""
         return len(self.aandeel_random)
 
-    @property
+    @cached_property
     def begrensd(self) -> bool:
         """True when some partner has a finite capaciteit."""
         return bool(np.isfinite(self.groep_capaciteit).any())

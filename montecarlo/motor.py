@@ -21,7 +21,7 @@ import os
 import queue
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol, cast
 
 import numpy as np
@@ -31,7 +31,7 @@ from plafond.montecarlo.levering import Leveringsplan
 from plafond.montecarlo.risicodeling import (
     Regel,
 )
-from plafond.montecarlo.scenarios import Cellen, Scenarios
+from plafond.montecarlo.scenarios import Cellen, Scenarios, Terugvordering
 from plafond.montecarlo.steekproef import (
     STROOM,
     controleer_aantal,
@@ -43,6 +43,7 @@ from plafond.montecarlo.stroom import (
     Voorwaarde,
     _Plan,
     _plan,
+    _regel,
     _scenarios,
     _stroom_sommen,
 )
@@ -222,9 +223,14 @@ def _blok(
             uit[begin - eerste : eind - eerste] = totaal
             if uit_pot is not None:
                 uit_pot[:, begin - eerste : eind - eerste] = per_pot
-            if plan.sommen:
-                sommen[:rijen, kolom] += _stroom_sommen(model, per_pot, totaal, kosten, ruimte)
+            regel = _regel(model, per_pot, ruimte) if plan.sommen else None
+            if regel is not None:
+                sommen[:rijen, kolom] += _stroom_sommen(model, per_pot, totaal, kosten, ruimte,
+                                                        regel)  # fmt: skip
             if extra is not None:
+                if regel is not None and scen is not None:  # the lumpsum arrangement reuses it
+                    scen = replace(scen, terugvordering=Terugvordering(model.regel, scen.overige,
+                                                                       *regel[1:]))  # fmt: skip
                 sommen[rijen:, kolom] += extra(scen, kosten, begin, eind)
     return sommen
 

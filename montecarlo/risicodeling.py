@@ -150,6 +150,21 @@ def centen(bedrag: FloatArray | float, out: FloatArray | None = None) -> FloatAr
     return np.floor(out, out=out)
 
 
+def grens_centen(a_c: float) -> float:
+    """The largest amount ``x`` (euro) with ``centen(x) <= a_c``, for whole cents ``a_c``.
+
+    :func:`centen` is non-decreasing (each floating-point step is), so ``centen(g) > a_c``
+    exactly when ``g > x``: one comparison per value instead of the conversion. ``x`` is
+    found from ``(a_c + 0.5) / 100`` in a few floating-point steps.
+    """
+    x = (float(a_c) + 0.5) / 100.0
+    while centen(x) > a_c:
+        x = float(np.nextafter(x, -np.inf))
+    while centen(float(np.nextafter(x, np.inf))) <= a_c:
+        x = float(np.nextafter(x, np.inf))
+    return x
+
+
 def _grondslag(verschil_c: FloatArray, drempel_c: float, soort: str) -> FloatArray:
     """What counts of an overschrijding (or onderschrijding) ``verschil_c >= 0``, in place."""
     if soort == "eigen_risico":

@@ -14,6 +14,7 @@ the same arrays as its sample.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -24,6 +25,7 @@ IntArray = NDArray[np.intp]
 
 if TYPE_CHECKING:
     from plafond.montecarlo.celvolume import Celvolume, Clienten
+    from plafond.montecarlo.risicodeling import Regel
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ class Cellen:
         """Expected cost per cel at the reëel tarief (euro), ``(N,)``."""
         return self.verwacht_volume * self.tarief
 
-    @property
+    @cached_property
     def partner_grenzen(self) -> IntArray:
         """``(P + 1,)``: partner ``i``'s cells are rows ``grenzen[i]:grenzen[i + 1]``."""
         return np.searchsorted(self.partner, np.arange(len(self.partners) + 1)).astype(np.intp)
@@ -102,8 +104,35 @@ class Scenarios:
     overige
         Overige uitgaven C per pot (euro), ``(K, m)``: paid per unit whatever the
         partners' arrangement.
+    terugvordering
+        The case's own rule on this block's spending ``B + C``, as the engine computed it
+        for ``simulate``'s figures (:class:`Terugvordering`), or None. The lumpsum
+        arrangement takes it instead of running the rule again.
     """
 
     volume: FloatArray | Celvolume
     clienten: FloatArray | Clienten
     overige: FloatArray
+    terugvordering: Terugvordering | None = None
+
+
+@dataclass(frozen=True)
+class Terugvordering:
+    """The rule's terugvordering of one block, where it is non-zero.
+
+    Attributes
+    ----------
+    regel
+        The rule it was computed with (:class:`~montecarlo.risicodeling.Regel`).
+    overige
+        The C ``(K, m)`` it was computed on (with the model's B): a user checks identity.
+    wie
+        The scenarios with a non-zero terugvordering (indices, ascending).
+    euro
+        The terugvordering per partner there (euro), ``(P, len(wie))``.
+    """
+
+    regel: Regel
+    overige: FloatArray
+    wie: IntArray
+    euro: FloatArray

@@ -245,18 +245,31 @@ def _schok(model: Model, z: FloatArray, rij: int, ruimte: Werkruimte) -> FloatAr
     return s
 
 
+def _regel(model: Model, per_pot: FloatArray,
+           ruimte: Werkruimte) -> tuple[FloatArray, NDArray[np.intp], FloatArray]:  # fmt: skip
+    """The rule on one stroom's spending per pot: (spending in whole cents, ``wie``, the
+    terugvordering per partner there in euro) (:func:`terugvordering_compact`)."""
+    s_c = centen(per_pot, out=ruimte("sommen.centen", per_pot.shape))
+    wie, terug = terugvordering_compact(s_c, model.regel, ruimte)
+    terug /= 100.0
+    return s_c, wie, terug
+
+
 def _stroom_sommen(
-    model: Model, per_pot: FloatArray, totaal: FloatArray, kosten: FloatArray, ruimte: Werkruimte
+    model: Model,
+    per_pot: FloatArray,
+    totaal: FloatArray,
+    kosten: FloatArray,
+    ruimte: Werkruimte,
+    regel: tuple[FloatArray, NDArray[np.intp], FloatArray] | None = None,
 ) -> FloatArray:
     """The sums of one stroom, in the row order of :data:`_ALGEMEEN` and :data:`_PARTNER`.
 
-    The rule runs once, in whole cents (:func:`terugvordering_compact`); the terugvordering
-    is non-zero only in the scenarios ``wie``, so its sums are taken there.
+    The rule runs once, in whole cents (:func:`_regel`, or its result ``regel``); the
+    terugvordering is non-zero only in the scenarios ``wie``, so its sums are taken there.
     """
-    s_c = centen(per_pot, out=ruimte("sommen.centen", per_pot.shape))
+    s_c, wie, terug = _regel(model, per_pot, ruimte) if regel is None else regel
     over = pot_overschrijding(s_c, model.regel.plafond, out=ruimte("sommen.over", totaal.shape))
-    wie, terug = terugvordering_compact(s_c, model.regel, ruimte)
-    terug /= 100.0
     # resultaat = lumpsum - kosten - terug; terug is zero outside ``wie``, so the sums are
     # those of lumpsum - kosten, corrected in the scenarios ``wie`` only
     inkomen = model.lumpsum if model.reeds_betaald is None else model.lumpsum + model.reeds_betaald

@@ -54,7 +54,8 @@ def _functie(variant: Variant, case: Case, model: Model) -> Functie:
         return lambda sc, r: pxq.betaling(sc.volume, cellen, r)
     if soort == "lumpsum":
         return lambda sc, r: lumpsum.betaling(sc.overige, model.vaste_uitgaven, model.lumpsum,
-                                              model.regel, model.reeds_betaald, r)  # fmt: skip
+                                              model.regel, model.reeds_betaald, r,
+                                              sc.terugvordering)  # fmt: skip
     if soort == "tweedelig":
         return lambda sc, r: tweedelig.betaling(sc.volume, cellen, variant.vast, variant.variabel,
                                                 r)  # fmt: skip

@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from numpy.typing import NDArray
 from plafond.montecarlo import schatters
-from plafond.montecarlo.risicodeling import centen
+from plafond.montecarlo.risicodeling import centen, grens_centen
 from plafond.montecarlo.scenarios import Scenarios
 from plafond.montecarlo.werkruimte import Werkruimte
 
@@ -98,7 +98,7 @@ class Verzamelaar:
         paren = [(i, j) for i in range(self.k) for j in range(i + 1, self.k)]
         self._van = np.array([i for i, _ in paren], dtype=np.intp)
         self._naar = np.array([j for _, j in paren], dtype=np.intp)
-        self._a_c = centen(plafond)
+        self._grens = grens_centen(centen(plafond))  # G > A in whole cents: G > grens
         self.kandidaten = kandidaten
         self.gemeente = np.empty((self.k, n))
         self.onderkant: dict[int, tuple[FloatArray, list[FloatArray]]] = {}
@@ -132,10 +132,9 @@ class Verzamelaar:
 
     def _resultaten(self, r: FloatArray, k: int, begin: int) -> tuple[FloatArray, FloatArray]:
         """``sum R_ki^2`` and the count of ``R_ki < 0`` of arrangement ``k``'s rows ``r``
-        ``(P, m)``, keeping their lower part (:meth:`_bewaar_onderkant`)."""
-        negatief = np.less(r, 0.0, out=self._ruimte()("verlies", r.shape, np.bool_))
-        self._bewaar_onderkant(r, k, begin)
-        return _kwadraten(r), np.array([np.count_nonzero(x) for x in negatief], dtype=float)
+        ``(P, m)``, keeping their lower part (:meth:`_bewaar_onderkant`, which counts the
+        losses)."""
+        return _kwadraten(r), self._bewaar_onderkant(r, k, begin)
 
     def _sommen(self, betaling: FloatArray, kosten: FloatArray, kwadraat: FloatArray,
                 verlies: FloatArray, a: FloatArray, begin: int,
@@ -158,8 +157,7 @@ class Verzamelaar:
         gc = np.subtract(g, mu[:, None], out=ruimte("gc", g.shape))
         gram = gc @ gc.T
         dmu = mu[self._naar] - mu[self._van]
-        boven = np.greater(centen(g, out=ruimte("centen", g.shape)), self._a_c,
-                           out=ruimte("boven", g.shape, np.bool_))  # fmt: skip
+        boven = np.greater(g, self._grens, out=ruimte("boven", g.shape, np.bool_))
         return np.concatenate([
             betaling.ravel(), kosten,
             (betaling - kosten).ravel(), kwadraat.ravel(), verlies.ravel(),
@@ -170,10 +168,15 @@ class Verzamelaar:
             - 2.0 * gram[self._van, self._naar] + m * dmu**2,
         ])  # fmt: skip
 
-    def _bewaar_onderkant(self, r: FloatArray, k: int, begin: int) -> None:
-        """Keep arrangement ``k``'s rows ``r`` ``(P, m)`` up to their thresholds: the
-        ``kandidaten`` quantile of a subsample of the first stroom this thread sees (any
-        threshold keeps the p5 exact, or :meth:`p5` says it was too small)."""
+    def _bewaar_onderkant(self, r: FloatArray, k: int, begin: int) -> FloatArray:
+        """Keep arrangement ``k``'s rows ``r`` ``(P, m)`` up to their thresholds, and count
+        their losses ``R < 0`` (returned, ``(P,)``).
+
+        The threshold of a row is the ``kandidaten`` quantile of a subsample of the first
+        stroom this thread sees (any threshold keeps the p5 exact, or :meth:`p5` says it was
+        too small). A threshold of 0 or more keeps every loss, so they are counted in the
+        part kept; below 0 the row is counted whole.
+        """
         rijen = slice(k * self.p, (k + 1) * self.p)
         if k == 0:  # the stroom's first arrangement
             self.onderkant[begin] = (np.full(self.k * self.p, np.inf),
@@ -181,7 +184,7 @@ class Verzamelaar:
         drempel, deel = self.onderkant[begin]
         if self.kandidaten >= 1.0:
             deel[rijen] = [rij.copy() for rij in r]
-            return
+            return np.array([np.count_nonzero(x < 0.0) for x in deel[rijen]], dtype=float)
         eigen = getattr(self._lokaal, "drempel", None)
         if eigen is None:
             eigen = self._lokaal.drempel = np.full(self.k * self.p, np.nan)
@@ -190,7 +193,11 @@ class Verzamelaar:
             i = min(int(self.kandidaten * proef.shape[1]), proef.shape[1] - 1)
             eigen[rijen] = np.partition(proef, i, axis=1)[:, i]
         drempel[rijen] = eigen[rijen]
-        deel[rijen] = [np.compress(rij <= t, rij) for rij, t in zip(r, eigen[rijen], strict=True)]
+        verlies = np.empty(self.p)
+        for i, (rij, t) in enumerate(zip(r, eigen[rijen].tolist(), strict=True)):
+            x = deel[rijen.start + i] = np.compress(rij <= t, rij)
+            verlies[i] = np.count_nonzero((x if t >= 0.0 else rij) < 0.0)
+        return verlies
 
     def p5(self) -> list[float | None]:
         """The p5 of every ``R`` row (``k * P + i``), exact, or None where too little was kept."""

@@ -27,17 +27,26 @@ class Werkruimte:
 
     def __init__(self) -> None:
         self._buffers: dict[str, NDArray[Any]] = {}
+        # the view handed out per (naam, vorm, dtype): the hot path asks the same thousands
+        # of times, and a lookup holds the GIL far shorter than slicing and reshaping
+        self._views: dict[tuple[str, tuple[int, ...], DTypeLike], NDArray[Any]] = {}
 
     def __call__(
         self, naam: str, vorm: tuple[int, ...], dtype: DTypeLike = np.float64
     ) -> NDArray[Any]:
         """An uninitialised array of shape ``vorm`` (contents are whatever was left)."""
-        dtype = np.dtype(dtype)
+        sleutel = (naam, vorm, dtype)
+        view = self._views.get(sleutel)
+        if view is not None:
+            return view
+        soort = np.dtype(dtype)
         nodig = math.prod(vorm)
         buffer = self._buffers.get(naam)
-        if buffer is None or buffer.dtype != dtype or buffer.size < nodig:
-            buffer = self._buffers[naam] = np.empty(nodig, dtype)
-        return buffer[:nodig].reshape(vorm)
+        if buffer is None or buffer.dtype != soort or buffer.size < nodig:
+            buffer = self._buffers[naam] = np.empty(nodig, soort)
+            self._views = {k: v for k, v in self._views.items() if k[0] != naam}
+        view = self._views[sleutel] = buffer[:nodig].reshape(vorm)
+        return view
 
 
 def leeg(

@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 from plafond.montecarlo.risicodeling import Regel, centen, terugvordering_compact
+from plafond.montecarlo.scenarios import Terugvordering
 from plafond.montecarlo.werkruimte import Werkruimte, leeg
 
 FloatArray = NDArray[np.float64]
@@ -41,7 +42,8 @@ def terugvordering(uitgaven: FloatArray, regel: Regel,
 
 def betaling(overige: FloatArray, vaste_uitgaven: FloatArray, lumpsum: FloatArray,
              regel: Regel, reeds_betaald: FloatArray | None = None,
-             ruimte: Werkruimte | None = None) -> FloatArray:  # fmt: skip
+             ruimte: Werkruimte | None = None,
+             bekend: Terugvordering | None = None) -> FloatArray:  # fmt: skip
     """Payment per partner (euro), ``(P, m)``.
 
     Parameters
@@ -58,9 +60,17 @@ def betaling(overige: FloatArray, vaste_uitgaven: FloatArray, lumpsum: FloatArra
         Already paid per partner (euro), ``(P,)``, or None.
     ruimte
         Scratch arrays (:mod:`montecarlo.werkruimte`); the result lives there.
+    bekend
+        The rule's terugvordering as the engine computed it (``Scenarios.terugvordering``),
+        used when it is of this ``regel`` on this ``overige`` (the same numbers), or None.
     """
-    uitgaven = np.add(overige, vaste_uitgaven[:, None],
-                      out=leeg(ruimte, "lumpsum.uitgaven", overige.shape))  # fmt: skip
     inkomen = lumpsum if reeds_betaald is None else lumpsum + reeds_betaald
-    terug = terugvordering(uitgaven, regel, ruimte)
+    if bekend is not None and bekend.regel is regel and bekend.overige is overige:
+        terug = leeg(ruimte, "lumpsum.terug", (regel.partners, overige.shape[-1]))
+        terug[...] = 0.0
+        terug[:, bekend.wie] = bekend.euro
+    else:
+        uitgaven = np.add(overige, vaste_uitgaven[:, None],
+                          out=leeg(ruimte, "lumpsum.uitgaven", overige.shape))  # fmt: skip
+        terug = terugvordering(uitgaven, regel, ruimte)
     return np.subtract(inkomen[:, None], terug, out=terug)

@@ -14,6 +14,7 @@ over the cel arrays is spent on multiplying by the tarief or on the per-partner 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -63,11 +64,11 @@ class Termen:
         (:mod:`montecarlo.werkruimte`); the result lives there.
         """
         p, n = len(cellen.partners), vorm[0]
-        uit = leeg(ruimte, "termen.uit", (p, int(np.prod(vorm[1:], dtype=np.int64))))
+        uit = leeg(ruimte, "termen.uit", (p, math.prod(vorm[1:])))
         nul = True  # uit holds nothing yet (the first factored term is written into it)
         grenzen = cellen.partner_grenzen
         for w, phi in self.lineair:
-            w_ = np.broadcast_to(np.asarray(w, dtype=np.float64), (n,))
+            w_ = w if isinstance(w, np.ndarray) and w.shape == (n,) else np.full(n, w, float)
             if isinstance(phi, Celvolume | PerLijn) or (
                 isinstance(phi, Boven) and isinstance(phi.volume, Celvolume)
             ):

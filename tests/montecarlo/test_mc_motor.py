@@ -21,7 +21,13 @@ def test_werkruimte_hands_out_the_same_memory_again():
     assert not np.shares_memory(a, ruimte("b", (3, 100)))
     groter = ruimte("a", (4, 100))  # larger: a new buffer
     assert groter.shape == (4, 100) and not np.shares_memory(a, groter)
-    assert ruimte("a", (2, 10), np.intp).dtype == np.intp
+    # a shape asked before is handed out of the new buffer, not the old one
+    assert np.shares_memory(ruimte("a", (3, 50)), groter)
+    assert ruimte("a", (3, 50)) is ruimte("a", (3, 50))  # the same view, looked up
+    heel = ruimte("a", (2, 10), np.intp)
+    assert heel.dtype == np.intp and not np.shares_memory(heel, groter)
+    weer = ruimte("a", (3, 50))
+    assert weer.dtype == np.float64 and not np.shares_memory(weer, heel)
 
 
 @pytest.mark.parametrize(

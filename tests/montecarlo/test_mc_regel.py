@@ -83,3 +83,22 @@ def test_two_pots_per_gemeente():
     regel = Regel(plafond=[100.0, 200.0], gewichten=[[1.0, 0.0], [0.0, 1.0]])
     t = terugvordering(np.array([[110.0], [150.0]]), regel)  # only pot 1 overspends
     assert t[:, 0].tolist() == [5.0, 0.0]
+
+
+@pytest.mark.parametrize("a_c", [0.0, 1.0, 355_887_100.0, 12_345_678_901.0, 2.0**52 / 128])
+def test_one_comparison_counts_above_the_plafond_as_whole_cents_do(a_c):
+    from plafond.montecarlo.risicodeling import centen, grens_centen
+
+    x = grens_centen(a_c)
+    assert centen(x) <= a_c < centen(np.nextafter(x, np.inf))
+    # every float within 64 steps of the half cent, and random amounts around it
+    midden = (a_c + 0.5) / 100.0
+    stappen = [midden]
+    for richting in (np.inf, -np.inf):
+        y = midden
+        for _ in range(64):
+            y = np.nextafter(y, richting)
+            stappen.append(y)
+    rng = np.random.default_rng(int(a_c) % 2**32)
+    g = np.concatenate([stappen, midden + rng.uniform(-0.02, 0.02, 1000)])
+    np.testing.assert_array_equal(g > x, centen(g) > a_c)
