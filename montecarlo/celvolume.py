@@ -27,10 +27,10 @@ class Celvolume:
     With ``pv_l`` the partners' volume of line ``l`` ``(L, m)``, ``w_c`` the cel's share of
     it and ``f_g`` the fraction its (partner, product) group keeps under capaciteit
     ``(G, m)`` (1 without), a sum over a partner's cells of the volume times weights per
-    cel ``a_c`` and per line ``x_l`` (:meth:`som`) is, for a dense plan, two small matrix
-    products over lines and groups::
+    cel ``a_c`` and per line ``x_l`` (:meth:`som`) is, for a dense plan, a small matrix
+    product over lines and a sum over the partner's groups (consecutive rows)::
 
-        sum_{c of i} a_c V_c x_l(c) = sum_g Q_ig f_g sum_l A_gl (pv ⊙ x)_l,
+        sum_{c of i} a_c V_c x_l(c) = sum_{g of i} f_g sum_l A_gl (pv ⊙ x)_l,
         A_g(c),l(c) = a_c w_c
 
     so the ``(N, m)`` cel array is only made when an arrangement needs it per cel
@@ -86,7 +86,7 @@ class Celvolume:
                 return np.matmul(plan.partner_groep @ a, u, out=out)
             y = np.matmul(a, u, out=leeg(ruimte, "celvolume.y", self.behoud.shape))
             y *= self.behoud
-            return np.matmul(plan.partner_groep, y, out=out)
+            return som_per_groep(y, plan.partner_groep_start, plan.partners, uit=out)
         cel = np.asarray(self)
         w = np.multiply(cel, gewicht[:, None], out=leeg(ruimte, "celvolume.w", cel.shape))
         if per_lijn is not None:
@@ -99,9 +99,10 @@ class Celvolume:
                   out: FloatArray | None = None) -> FloatArray:  # fmt: skip
         """``sum_{c of i} gewicht_c max(V_c - drempel_c, 0)`` per partner ``(P, m)``.
 
-        For a dense plan one (partner, product) group at a time: its cells' volumes
-        ``w_c f_g pv_l(c)`` are made in a small scratch array (a few rows, in the cache)
-        instead of the whole cel array.
+        For a dense plan one (partner, product) group at a time, with the cel's share in the
+        weight, ``gewicht_c w_c max(f_g pv_l(c) - drempel_c / w_c, 0)``: the group's lines
+        (a view where they are evenly spaced) times ``f_g`` are made in a small scratch
+        array (a few rows, in the cache) instead of the whole cel array.
         """
         plan, ruimte = self.plan, self._ruimte
         p, m = plan.partners, self.shape[1]

@@ -204,3 +204,25 @@ def test_pieces_of_a_stroom_keep_results_exact_and_worker_independent(monkeypatc
     assert een.to_dict() != heel.to_dict()  # other random numbers, the same law:
     p = 1 - stats.norm.cdf(0.3)
     assert abs(een.overschrijdingskans - p) < 4 * math.sqrt(p * (1 - p) / 2**15)
+
+
+def test_sums_per_partner_over_its_groups_equal_the_0_1_matrix_product():
+    # groups 0-1 of partner 0, none of partner 1, groups 2-4 of partner 2 (contiguous)
+    y = np.random.default_rng(4).normal(size=(5, 7))
+    start = levering.partner_start(np.array([0, 0, 2, 2, 2]), 3)
+    q = np.zeros((3, 5))
+    q[0, :2] = q[2, 2:] = 1.0
+    uit = np.full((3, 7), np.nan)
+    som = levering.som_per_groep(y, start, 3, uit=uit)
+    assert som is uit
+    np.testing.assert_allclose(uit, q @ y, rtol=1e-14, atol=1e-15)
+
+
+@pytest.mark.parametrize("index", [[2], [0, 1, 2], [1, 4, 7], [3, 1], [0, 2, 3], [5, 5]])
+def test_a_group_s_lines_are_a_view_where_evenly_spaced(index):
+    x = np.arange(40.0).reshape(10, 4)
+    i = np.array(index, dtype=np.intp)
+    s = levering._als_slice(i)
+    gelijk = len(i) == 1 or (np.all(np.diff(i) == i[1] - i[0]) and i[1] > i[0])
+    assert isinstance(s, slice) == gelijk
+    np.testing.assert_array_equal(x[s], np.take(x, i, axis=0))
