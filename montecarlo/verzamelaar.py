@@ -174,30 +174,30 @@ class Verzamelaar:
 
         The threshold of a row is the ``kandidaten`` quantile of a subsample of the first
         stroom this thread sees (any threshold keeps the p5 exact, or :meth:`p5` says it was
-        too small). A threshold of 0 or more keeps every loss, so they are counted in the
-        part kept; below 0 the row is counted whole.
+        too small; ``kandidaten`` 1 keeps every value). The rows are cut in a few calls on
+        the whole ``(P, m)`` array, not a few per row: with two worker threads every numpy
+        call hands the GIL over, which costs more than a short call's work.
         """
+        ruimte = self._ruimte()
         rijen = slice(k * self.p, (k + 1) * self.p)
         if k == 0:  # the stroom's first arrangement
             self.onderkant[begin] = (np.full(self.k * self.p, np.inf),
                                      [np.empty(0)] * (self.k * self.p))  # fmt: skip
         drempel, deel = self.onderkant[begin]
-        if self.kandidaten >= 1.0:
-            deel[rijen] = [rij.copy() for rij in r]
-            return np.array([np.count_nonzero(x < 0.0) for x in deel[rijen]], dtype=float)
-        eigen = getattr(self._lokaal, "drempel", None)
-        if eigen is None:
-            eigen = self._lokaal.drempel = np.full(self.k * self.p, np.nan)
-        if np.isnan(eigen[rijen.start]):
-            proef = r[:, :: max(1, r.shape[1] // PROEF)]
-            i = min(int(self.kandidaten * proef.shape[1]), proef.shape[1] - 1)
-            eigen[rijen] = np.partition(proef, i, axis=1)[:, i]
-        drempel[rijen] = eigen[rijen]
-        verlies = np.empty(self.p)
-        for i, (rij, t) in enumerate(zip(r, eigen[rijen].tolist(), strict=True)):
-            x = deel[rijen.start + i] = np.compress(rij <= t, rij)
-            verlies[i] = np.count_nonzero((x if t >= 0.0 else rij) < 0.0)
-        return verlies
+        if self.kandidaten < 1.0:
+            eigen = getattr(self._lokaal, "drempel", None)
+            if eigen is None:
+                eigen = self._lokaal.drempel = np.full(self.k * self.p, np.nan)
+            if np.isnan(eigen[rijen.start]):
+                proef = r[:, :: max(1, r.shape[1] // PROEF)]
+                i = min(int(self.kandidaten * proef.shape[1]), proef.shape[1] - 1)
+                eigen[rijen] = np.partition(proef, i, axis=1)[:, i]
+            drempel[rijen] = eigen[rijen]
+        masker = np.less_equal(r, drempel[rijen, None],
+                               out=ruimte("onderkant.masker", r.shape, np.bool_))  # fmt: skip
+        bewaard = np.compress(masker.ravel(), r.ravel())  # row after row
+        deel[rijen] = np.split(bewaard, np.cumsum(np.count_nonzero(masker, axis=1))[:-1])
+        return np.count_nonzero(np.less(r, 0.0, out=masker), axis=1).astype(float)
 
     def p5(self) -> list[float | None]:
         """The p5 of every ``R`` row (``k * P + i``), exact, or None where too little was kept."""
