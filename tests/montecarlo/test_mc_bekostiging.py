@@ -103,6 +103,27 @@ def test_lumpsum_uses_the_rule():
                                                [960_797.50 - 10_231.94, 960_797.50]])  # fmt: skip
 
 
+def test_lumpsum_takes_the_engines_terugvordering_only_of_its_own_rule_and_c():
+    # the engine's terugvordering (Scenarios.terugvordering) replaces the rule only when it
+    # is of the same rule on the same C; a stand-in with other numbers shows which was used
+    from plafond.montecarlo.scenarios import Terugvordering
+
+    regel = Regel(plafond=[3_558_871.00], gewichten=[[2_021_595.00, 960_797.50]])
+    lump = np.array([2_021_595.00, 960_797.50])
+    c = np.array([[640_000.0, 500_000.0, 700_000.0]])
+    eigen = lumpsum.betaling(c, np.array([lump.sum()]), lump, regel)
+    ander = Terugvordering(regel, c, np.array([1]), np.array([[7.0], [3.0]]))
+    np.testing.assert_array_equal(
+        lumpsum.betaling(c, np.array([lump.sum()]), lump, regel, bekend=ander),
+        lump[:, None] - [[0.0, 7.0, 0.0], [0.0, 3.0, 0.0]])  # fmt: skip
+    andere_regel = Regel(plafond=[3_558_871.00], gewichten=[[2_021_595.00, 960_797.50]])
+    for bekend in (Terugvordering(andere_regel, c, ander.wie, ander.euro),
+                   Terugvordering(regel, c.copy(), ander.wie, ander.euro)):  # fmt: skip
+        np.testing.assert_array_equal(
+            lumpsum.betaling(c, np.array([lump.sum()]), lump, regel, bekend=bekend), eigen
+        )
+
+
 def test_arrangements_broadcast_over_a_year_axis():
     jaren = np.stack([VOLUME, VOLUME * 1.1], axis=1)  # cells × years × scenarios
     uit = staffel.betaling(jaren, CELLEN, (1.0,), (1.0, 0.8))
