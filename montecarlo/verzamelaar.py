@@ -132,9 +132,10 @@ class Verzamelaar:
 
     def _resultaten(self, r: FloatArray, k: int, begin: int) -> tuple[FloatArray, FloatArray]:
         """``sum R_ki^2`` and the count of ``R_ki < 0`` of arrangement ``k``'s rows ``r``
-        ``(P, m)``, keeping their lower part (:meth:`_bewaar_onderkant`, which counts the
-        losses)."""
-        return _kwadraten(r), self._bewaar_onderkant(r, k, begin)
+        ``(P, m)``, keeping their lower part (:meth:`_bewaar_onderkant`)."""
+        self._bewaar_onderkant(r, k, begin)
+        verlies = np.less(r, 0.0, out=self._ruimte()("verlies", r.shape, np.bool_))
+        return _kwadraten(r), np.count_nonzero(verlies, axis=1).astype(float)
 
     def _sommen(self, betaling: FloatArray, kosten: FloatArray, kwadraat: FloatArray,
                 verlies: FloatArray, a: FloatArray, begin: int,
@@ -162,15 +163,14 @@ class Verzamelaar:
             betaling.ravel(), kosten,
             (betaling - kosten).ravel(), kwadraat.ravel(), verlies.ravel(),
             a.sum(axis=1), _kwadraten(a),
-            m * mu, np.diag(gram) + m * mu**2, [np.count_nonzero(x) for x in boven],
+            m * mu, np.diag(gram) + m * mu**2, np.count_nonzero(boven, axis=1),
             m * dmu,
             gram[self._naar, self._naar] + gram[self._van, self._van]
             - 2.0 * gram[self._van, self._naar] + m * dmu**2,
         ])  # fmt: skip
 
-    def _bewaar_onderkant(self, r: FloatArray, k: int, begin: int) -> FloatArray:
-        """Keep arrangement ``k``'s rows ``r`` ``(P, m)`` up to their thresholds, and count
-        their losses ``R < 0`` (returned, ``(P,)``).
+    def _bewaar_onderkant(self, r: FloatArray, k: int, begin: int) -> None:
+        """Keep arrangement ``k``'s rows ``r`` ``(P, m)`` up to their thresholds.
 
         The threshold of a row is the ``kandidaten`` quantile of a subsample of the first
         stroom this thread sees (any threshold keeps the p5 exact, or :meth:`p5` says it was
@@ -197,7 +197,6 @@ class Verzamelaar:
                                out=ruimte("onderkant.masker", r.shape, np.bool_))  # fmt: skip
         bewaard = np.compress(masker.ravel(), r.ravel())  # row after row
         deel[rijen] = np.split(bewaard, np.cumsum(np.count_nonzero(masker, axis=1))[:-1])
-        return np.count_nonzero(np.less(r, 0.0, out=masker), axis=1).astype(float)
 
     def p5(self) -> list[float | None]:
         """The p5 of every ``R`` row (``k * P + i``), exact, or None where too little was kept."""

@@ -34,9 +34,17 @@ def terugvordering(uitgaven: FloatArray, regel: Regel,
     """
     c = centen(uitgaven, out=leeg(ruimte, "lumpsum.centen", uitgaven.shape))
     wie, deel_c = terugvordering_compact(c, regel, ruimte)
-    uit = leeg(ruimte, "lumpsum.terug", (regel.partners, uitgaven.shape[-1]))
+    deel_c /= 100.0
+    return _per_scenario(wie, deel_c, uitgaven.shape[-1], ruimte)
+
+
+def _per_scenario(wie: NDArray[np.intp], euro: FloatArray, m: int,
+                  ruimte: Werkruimte | None) -> FloatArray:  # fmt: skip
+    """The terugvordering ``euro`` ``(P, len(wie))`` in the scenarios ``wie``, as ``(P, m)``
+    (zero elsewhere), in ``ruimte``."""
+    uit = leeg(ruimte, "lumpsum.terug", (euro.shape[0], m))
     uit[...] = 0.0
-    uit[:, wie] = deel_c / 100.0
+    uit[:, wie] = euro
     return uit
 
 
@@ -66,9 +74,7 @@ def betaling(overige: FloatArray, vaste_uitgaven: FloatArray, lumpsum: FloatArra
     """
     inkomen = lumpsum if reeds_betaald is None else lumpsum + reeds_betaald
     if bekend is not None and bekend.regel is regel and bekend.overige is overige:
-        terug = leeg(ruimte, "lumpsum.terug", (regel.partners, overige.shape[-1]))
-        terug[...] = 0.0
-        terug[:, bekend.wie] = bekend.euro
+        terug = _per_scenario(bekend.wie, bekend.euro, overige.shape[-1], ruimte)
     else:
         uitgaven = np.add(overige, vaste_uitgaven[:, None],
                           out=leeg(ruimte, "lumpsum.uitgaven", overige.shape))  # fmt: skip
